@@ -26,4 +26,7 @@ backend.add(
 
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// GPU Fleet: cluster registry and its REST API.
+backend.add(import('@gpu-fleet/plugin-gpu-fleet-backend'));
+
 backend.start();

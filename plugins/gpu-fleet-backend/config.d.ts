@@ -1,0 +1,33 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  gpuFleet?: {
+    agent?: {
+      /**
+       * The URL agents dial (WebSocket). Defaults to backend.baseUrl with
+       * ws(s):// and /api/gpu-fleet/agent/connect. Set it when agents reach
+       * the control plane through another address.
+       * @visibility frontend
+       */
+      controlPlaneUrl?: string;
+      /**
+       * Helm chart reference used in the generated install command.
+       * @visibility frontend
+       */
+      chart?: string;
+      /**
+       * Agent image (repository:tag) written into the generated values.
+       * @visibility frontend
+       */
+      image?: string;
+    };
+    clusterTokens?: {
+      /**
+       * How long a cluster token stays valid after it is issued or rotated;
+       * unset means until rotated or revoked. A duration object such as
+       * { days: 90 } or an ISO 8601 duration such as P90D.
+       */
+      lifetime?: HumanDuration | string;
+    };
+  };
+}

@@ -1,0 +1,2 @@
+/** GPU Fleet control plane backend plugin. */
+export { gpuFleetPlugin as default } from './plugin';

@@ -1,0 +1,51 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  clusterNameSchema,
+  describeZodIssues,
+} from '@gpu-fleet/plugin-gpu-fleet-common';
+import { Request } from 'express';
+import { z } from 'zod';
+
+/** Authorises the request and returns who is acting, for the audit log. */
+export async function authorize(
+  req: Request,
+  permission: BasicPermission,
+  deps: { httpAuth: HttpAuthService; permissions: PermissionsService },
+): Promise<string> {
+  const credentials = await deps.httpAuth.credentials(req);
+  const [decision] = await deps.permissions.authorize([{ permission }], {
+    credentials,
+  });
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(`not allowed: ${permission.name}`);
+  }
+  const principal = credentials.principal as any;
+  return principal.userEntityRef ?? principal.subject ?? 'unknown';
+}
+
+/** Validates once, at the edge; the message names every field at fault. */
+export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(describeZodIssues(result.error).join('; '));
+  }
+  return result.data;
+}
+
+export function clusterNameParam(req: Request): string {
+  const result = clusterNameSchema.safeParse(req.params.name);
+  if (!result.success) {
+    throw new InputError(
+      `name: ${result.error.issues[0]?.message ?? 'invalid cluster name'}`,
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,34 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { InputError } from '@backstage/errors';
+import { ClusterRegistry } from '../registry/ClusterRegistry';
+import { clusterRoutes } from './clusterRoutes';
+import { tokenRoutes } from './tokenRoutes';
+import { RouteDeps } from './types';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+// body-parser's own errors would surface as 413/500 without naming a field.
+function jsonBody(): express.RequestHandler {
+  const parser = express.json({ limit: MAX_BODY_BYTES });
+  return (req, res, next) =>
+    parser(req, res, (error?: any) => {
+      if (!error) return next();
+      if (error.type === 'entity.too.large') {
+        return next(
+          new InputError(
+            `(body): larger than the ${MAX_BODY_BYTES / 1024} KiB limit`,
+          ),
+        );
+      }
+      return next(new InputError(`(body): not valid JSON: ${error.message}`));
+    });
+}
+
+export function createRouter(registry: ClusterRegistry, deps: RouteDeps) {
+  const router = Router();
+  router.use(jsonBody());
+  router.use(clusterRoutes(registry, deps));
+  router.use(tokenRoutes(registry, deps));
+  return router;
+}

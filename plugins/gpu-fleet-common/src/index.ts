@@ -1,0 +1,13 @@
+/**
+ * GPU Fleet's shared vocabulary: types, permissions, schemas, provider
+ * profiles, add-ons and prerequisite checks.
+ *
+ * @packageDocumentation
+ */
+export * from './addons';
+export * from './agentInstall';
+export * from './permissions';
+export * from './prerequisites';
+export * from './providers';
+export * from './schemas';
+export * from './types';
