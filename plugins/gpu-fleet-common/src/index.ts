@@ -11,3 +11,4 @@ export * from './prerequisites';
 export * from './providers';
 export * from './schemas';
 export * from './types';
+export * from './tunnel/frames';
