@@ -4,6 +4,10 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { gpuFleetPermissions } from '@gpu-fleet/plugin-gpu-fleet-common';
+import Router from 'express-promise-router';
+import { AgentGateway } from './gateway/AgentGateway';
+import { DEFAULT_TUNNEL_LIMITS } from './gateway/tunnelLimits';
+import { upgradeListener } from './gateway/upgradeListener';
 import { ClusterRegistry } from './registry/ClusterRegistry';
 import { ClusterStore } from './registry/ClusterStore';
 import { readRegistryConfig } from './registryConfig';
@@ -14,7 +18,7 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** GPU Fleet's control plane: the cluster registry and its REST API. */
+/** GPU Fleet's control plane: cluster registry, REST API, agent gateway. */
 export const gpuFleetPlugin = createBackendPlugin({
   pluginId: 'gpu-fleet',
   register(env) {
@@ -22,8 +26,11 @@ export const gpuFleetPlugin = createBackendPlugin({
       deps: {
         config: coreServices.rootConfig,
         database: coreServices.database,
+        discovery: coreServices.discovery,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
+        logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
@@ -39,7 +46,37 @@ export const gpuFleetPlugin = createBackendPlugin({
           settings.tokenLifetimeMs,
         );
         deps.permissionsRegistry.addPermissions(gpuFleetPermissions);
+
+        const baseUrl = await deps.discovery.getBaseUrl('gpu-fleet');
+        const gateway = new AgentGateway(
+          registry,
+          DEFAULT_TUNNEL_LIMITS,
+          deps.logger,
+          `${new URL(baseUrl).pathname}/agent/connect`,
+        );
+
+        // Agents authenticate with their cluster token, not a Backstage identity.
+        deps.httpRouter.addAuthPolicy({
+          path: '/agent',
+          allow: 'unauthenticated',
+        });
+        const agentRouter = Router();
+        agentRouter.use(upgradeListener(gateway));
+        agentRouter.get('/agent/ready', (_req, res) => {
+          res.status(204).end();
+        });
+        deps.httpRouter.use(agentRouter);
         deps.httpRouter.use(createRouter(registry, deps));
+
+        deps.lifecycle.addStartupHook(async () => {
+          const response = await fetch(`${baseUrl}/agent/ready`);
+          if (response.status !== 204) {
+            deps.logger.error(
+              `agent gateway self-check answered ${response.status}`,
+            );
+          }
+        });
+        deps.lifecycle.addShutdownHook(() => gateway.close());
       },
     });
   },

@@ -295,6 +295,43 @@ export class ClusterRegistry {
     return clusterTokenMatches(token, live.tokenHash);
   }
 
+  /** The agent said hello: record what it runs and that it is here. */
+  async markConnected(
+    name: string,
+    agent: { agentVersion: string; kubernetesVersion?: string },
+  ): Promise<void> {
+    const at = this.now();
+    await this.store.updateCluster(
+      this.store.db,
+      name,
+      {
+        status: 'connected',
+        agentVersion: agent.agentVersion,
+        kubernetesVersion: agent.kubernetesVersion ?? null,
+        lastSeenAt: at,
+      },
+      at,
+    );
+  }
+
+  async markSeen(name: string): Promise<void> {
+    const at = this.now();
+    await this.store.updateCluster(this.store.db, name, { lastSeenAt: at }, at);
+  }
+
+  /** A revoked cluster stays revoked when its agent goes away. */
+  async markDisconnected(name: string): Promise<void> {
+    const cluster = await this.store.getCluster(name);
+    if (!cluster || cluster.status !== 'connected') return;
+    const at = this.now();
+    await this.store.updateCluster(
+      this.store.db,
+      name,
+      { status: 'disconnected' },
+      at,
+    );
+  }
+
   /** Stores what the agent measured: the latest result per check. */
   async reportPrerequisites(
     name: string,

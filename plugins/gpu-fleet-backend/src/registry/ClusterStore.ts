@@ -60,7 +60,7 @@ export interface ClusterTokenRow {
 
 /** Rows of the registry's tables; callers own transactions and rules. */
 export class ClusterStore {
-  constructor(private readonly db: Knex) {}
+  constructor(readonly db: Knex) {}
 
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     return this.db.transaction(fn);

@@ -1,0 +1,256 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  decodeFrame,
+  encodeFrame,
+  Frame,
+  FrameType,
+} from '@gpu-fleet/plugin-gpu-fleet-common';
+import request from 'supertest';
+import WebSocket from 'ws';
+import { gpuFleetPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+interface TestAgent {
+  ws: WebSocket;
+  frames: Frame[];
+  nextFrame(): Promise<Frame>;
+  closed: Promise<{ code: number; reason: string }>;
+  send(frame: Frame): void;
+}
+
+function connect(
+  port: number,
+  cluster: string,
+  token: string,
+): Promise<TestAgent> {
+  const ws = new WebSocket(
+    `ws://localhost:${port}/api/gpu-fleet/agent/connect`,
+    {
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-gpu-fleet-cluster': cluster,
+      },
+    },
+  );
+  const frames: Frame[] = [];
+  const waiters: Array<(f: Frame) => void> = [];
+  ws.on('message', data => {
+    const frame = decodeFrame(data as Buffer);
+    const waiter = waiters.shift();
+    if (waiter) waiter(frame);
+    else frames.push(frame);
+  });
+  const closed = new Promise<{ code: number; reason: string }>(resolve =>
+    ws.on('close', (code, reason) =>
+      resolve({ code, reason: reason.toString() }),
+    ),
+  );
+  return new Promise((resolve, reject) => {
+    ws.once('unexpected-response', (_req, res) =>
+      reject(new Error(`HTTP ${res.statusCode}`)),
+    );
+    ws.once('error', reject);
+    ws.once('open', () =>
+      resolve({
+        ws,
+        frames,
+        closed,
+        nextFrame: () =>
+          frames.length
+            ? Promise.resolve(frames.shift()!)
+            : new Promise(r => waiters.push(r)),
+        send: frame => ws.send(encodeFrame(frame)),
+      }),
+    );
+  });
+}
+
+const hello = (clusterName: string): Frame => ({
+  type: 'Hello',
+  streamId: 0,
+  payload: {
+    protocolVersion: 1,
+    agentVersion: '0.1.0-test',
+    clusterName,
+    kubernetesVersion: 'v1.30.2',
+  },
+});
+
+describe.each(databases.eachSupportedId())(
+  'agent gateway on %s',
+  databaseId => {
+    async function start() {
+      const knex = await databases.init(databaseId);
+      const backend = await startTestBackend({
+        features: [
+          gpuFleetPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: { backend: { baseUrl: 'http://localhost:7007' } },
+          }),
+        ],
+      });
+      const api = request(backend.server);
+      const attached = await api
+        .post('/api/gpu-fleet/clusters')
+        .set('Authorization', `Bearer ${mockCredentials.user.token()}`)
+        .send({ name: 'eks-p5', provider: 'eks' });
+      expect(attached.status).toBe(201);
+      const cluster = async () =>
+        (await api.get('/api/gpu-fleet/clusters/eks-p5')).body;
+      return {
+        port: backend.server.port(),
+        token: attached.body.token as string,
+        api,
+        cluster,
+      };
+    }
+
+    it('refuses a forged token before upgrading', async () => {
+      const { port, token } = await start();
+      await expect(connect(port, 'eks-p5', `${token}x`)).rejects.toThrow(
+        'HTTP 401',
+      );
+      await expect(connect(port, 'other', token)).rejects.toThrow('HTTP 401');
+    });
+
+    it('welcomes an agent and marks its cluster connected with its versions', async () => {
+      const { port, token, cluster } = await start();
+      const agent = await connect(port, 'eks-p5', token);
+      agent.send(hello('eks-p5'));
+      const welcome = await agent.nextFrame();
+      expect(welcome).toMatchObject({
+        type: 'Welcome',
+        payload: { protocolVersion: 1, maxFrameBytes: 1048576 },
+      });
+      await new Promise(r => setTimeout(r, 100));
+      expect(await cluster()).toMatchObject({
+        status: 'connected',
+        agentVersion: '0.1.0-test',
+        kubernetesVersion: 'v1.30.2',
+        lastSeenAt: expect.any(String),
+      });
+
+      agent.ws.close();
+      await agent.closed;
+      await new Promise(r => setTimeout(r, 200));
+      expect((await cluster()).status).toBe('disconnected');
+    });
+
+    it('stores the prerequisite report an agent sends', async () => {
+      const { port, token, api } = await start();
+      const agent = await connect(port, 'eks-p5', token);
+      agent.send(hello('eks-p5'));
+      await agent.nextFrame();
+      agent.send({
+        type: 'Report',
+        streamId: 0,
+        payload: {
+          kind: 'prerequisites',
+          body: {
+            checks: [
+              { id: 'kubernetes-version', status: 'pass', message: 'v1.30.2' },
+            ],
+          },
+        },
+      });
+      await new Promise(r => setTimeout(r, 200));
+      const report = await api
+        .get('/api/gpu-fleet/clusters/eks-p5/prerequisites')
+        .set('Authorization', `Bearer ${mockCredentials.user.token()}`);
+      expect(report.body.checks[0]).toMatchObject({
+        id: 'kubernetes-version',
+        status: 'pass',
+      });
+      agent.ws.close();
+    });
+
+    it('replaces an older session of the same cluster', async () => {
+      const { port, token, cluster } = await start();
+      const first = await connect(port, 'eks-p5', token);
+      first.send(hello('eks-p5'));
+      await first.nextFrame();
+      const second = await connect(port, 'eks-p5', token);
+      second.send(hello('eks-p5'));
+      await second.nextFrame();
+      expect((await first.nextFrame()).type).toBe('GoAway');
+      expect((await first.closed).code).toBe(4000);
+      await new Promise(r => setTimeout(r, 200));
+      expect((await cluster()).status).toBe('connected');
+      second.ws.close();
+    });
+
+    it.each([
+      ['revoked', 'revoke'],
+      ['rotated', 'rotate'],
+    ])(
+      'closes the session within a second once the token is %s',
+      async (_, action) => {
+        const { port, token, api } = await start();
+        const agent = await connect(port, 'eks-p5', token);
+        agent.send(hello('eks-p5'));
+        await agent.nextFrame();
+        const started = Date.now();
+        await api
+          .post(`/api/gpu-fleet/clusters/eks-p5/token/${action}`)
+          .set('Authorization', `Bearer ${mockCredentials.user.token()}`)
+          .expect(200);
+        const { code } = await agent.closed;
+        expect(code).toBe(4001);
+        expect(Date.now() - started).toBeLessThan(1000);
+        await expect(connect(port, 'eks-p5', token)).rejects.toThrow(
+          'HTTP 401',
+        );
+      },
+    );
+
+    it('closes a session that sends a malformed or oversized frame, and keeps serving others', async () => {
+      const { port, token, api } = await start();
+      const second = await api
+        .post('/api/gpu-fleet/clusters')
+        .set('Authorization', `Bearer ${mockCredentials.user.token()}`)
+        .send({ name: 'gke-a3', provider: 'gke' });
+      const healthy = await connect(port, 'gke-a3', second.body.token);
+      healthy.send(hello('gke-a3'));
+      await healthy.nextFrame();
+
+      const malformed = await connect(port, 'eks-p5', token);
+      malformed.send(hello('eks-p5'));
+      await malformed.nextFrame();
+      malformed.ws.send(Buffer.from([FrameType.Window, 0, 0, 0, 1, 0x7b]));
+      const bad = await malformed.closed;
+      expect(bad.code).toBe(1008);
+      expect(bad.reason).toBe(
+        'frame.payload: Window payload is not UTF-8 JSON',
+      );
+
+      const oversized = await connect(port, 'eks-p5', token);
+      oversized.send(hello('eks-p5'));
+      await oversized.nextFrame();
+      oversized.ws.send(Buffer.alloc(2 * 1024 * 1024));
+      expect((await oversized.closed).code).toBe(1009);
+
+      const wrongCluster = await connect(port, 'eks-p5', token);
+      wrongCluster.send(hello('gke-a3'));
+      expect((await wrongCluster.nextFrame()).type).toBe('GoAway');
+      expect((await wrongCluster.closed).code).toBe(1008);
+
+      expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+      healthy.send({
+        type: 'Report',
+        streamId: 0,
+        payload: { kind: 'status', body: {} },
+      });
+      healthy.ws.close();
+      expect((await healthy.closed).code).toBe(1005);
+    });
+  },
+);

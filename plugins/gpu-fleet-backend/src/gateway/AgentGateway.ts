@@ -1,0 +1,124 @@
+import { IncomingMessage } from 'node:http';
+import { Duplex } from 'node:stream';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { isDnsLabel } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { WebSocketServer } from 'ws';
+import { ClusterRegistry } from '../registry/ClusterRegistry';
+import { CloseCode, TunnelLimits, TunnelSession } from './TunnelSession';
+
+export const CLUSTER_HEADER = 'x-gpu-fleet-cluster';
+
+function refuse(socket: Duplex, status: number, message: string) {
+  const body = JSON.stringify({
+    error: { name: 'AuthenticationError', message },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${
+      status === 401 ? 'Unauthorized' : 'Bad Request'
+    }\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(
+        body,
+      )}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Holds every agent's live session: at most one per cluster. */
+export class AgentGateway {
+  private readonly sessions = new Map<string, TunnelSession>();
+  private readonly server: WebSocketServer;
+
+  constructor(
+    private readonly registry: ClusterRegistry,
+    private readonly limits: TunnelLimits,
+    private readonly logger: LoggerService,
+    private readonly connectPath: string,
+  ) {
+    // ws enforces the frame limit itself and closes with 1009.
+    this.server = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: limits.maxFrameBytes,
+    });
+    registry.onTokenInvalidated(name =>
+      this.sessions
+        .get(name)
+        ?.goAway(
+          CloseCode.TokenInvalidated,
+          'the cluster token was rotated or revoked',
+        ),
+    );
+  }
+
+  isConnected(clusterName: string): boolean {
+    return this.sessions.has(clusterName);
+  }
+
+  /** Takes upgrade requests for the agent endpoint; leaves others alone. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== this.connectPath) return false;
+    this.authenticate(req)
+      .then(clusterName => {
+        if (!clusterName) {
+          refuse(socket, 401, 'invalid cluster token');
+          return;
+        }
+        this.server.handleUpgrade(req, socket, head, ws =>
+          this.open(clusterName, ws),
+        );
+      })
+      .catch(error => {
+        this.logger.error(`agent upgrade failed: ${error}`);
+        socket.destroy();
+      });
+    return true;
+  }
+
+  close() {
+    for (const session of this.sessions.values()) {
+      session.goAway(CloseCode.Normal, 'control plane shutting down');
+    }
+  }
+
+  // The token is checked before the upgrade, so a forged one never gets a socket.
+  private async authenticate(
+    req: IncomingMessage,
+  ): Promise<string | undefined> {
+    const clusterName = String(req.headers[CLUSTER_HEADER] ?? '');
+    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    if (!match || !isDnsLabel(clusterName)) return undefined;
+    return (await this.registry.verifyToken(clusterName, match[1]))
+      ? clusterName
+      : undefined;
+  }
+
+  private open(clusterName: string, ws: import('ws').WebSocket) {
+    const previous = this.sessions.get(clusterName);
+    const session = new TunnelSession(
+      clusterName,
+      ws,
+      this.registry,
+      this.limits,
+      this.logger,
+      closed => {
+        if (this.sessions.get(clusterName) === closed) {
+          this.sessions.delete(clusterName);
+          this.registry
+            .markDisconnected(clusterName)
+            .catch(error =>
+              this.logger.error(
+                `could not mark ${clusterName} disconnected: ${error}`,
+              ),
+            );
+        }
+      },
+    );
+    // Registered first, so the old session's close does not mark it disconnected.
+    this.sessions.set(clusterName, session);
+    previous?.goAway(
+      CloseCode.Replaced,
+      'replaced by a newer session of this cluster',
+    );
+  }
+}
