@@ -5,6 +5,11 @@ import { isDnsLabel } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { WebSocketServer } from 'ws';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { CloseCode, TunnelLimits, TunnelSession } from './TunnelSession';
+import {
+  TunnelRequest,
+  TunnelRequestError,
+  TunnelResponse,
+} from './TunnelStream';
 
 export const CLUSTER_HEADER = 'x-gpu-fleet-cluster';
 
@@ -52,6 +57,20 @@ export class AgentGateway {
 
   isConnected(clusterName: string): boolean {
     return this.sessions.has(clusterName);
+  }
+
+  /** Sends a Kubernetes API request to a cluster through its agent's tunnel. */
+  request(clusterName: string, req: TunnelRequest): Promise<TunnelResponse> {
+    const session = this.sessions.get(clusterName);
+    if (!session) {
+      return Promise.reject(
+        new TunnelRequestError(
+          `cluster '${clusterName}' is not connected`,
+          503,
+        ),
+      );
+    }
+    return session.request(req);
   }
 
   /** Takes upgrade requests for the agent endpoint; leaves others alone. */

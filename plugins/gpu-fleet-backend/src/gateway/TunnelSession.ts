@@ -10,6 +10,12 @@ import {
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import WebSocket from 'ws';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
+import {
+  TunnelRequest,
+  TunnelRequestError,
+  TunnelResponse,
+  TunnelStream,
+} from './TunnelStream';
 
 export interface TunnelLimits {
   maxFrameBytes: number;
@@ -41,6 +47,9 @@ export class TunnelSession {
   private closed = false;
   private missedPongs = 0;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly streams = new Map<number, TunnelStream>();
+  // The control plane opens streams, on odd ids.
+  private nextStreamId = 1;
 
   constructor(
     readonly clusterName: string,
@@ -90,7 +99,93 @@ export class TunnelSession {
     this.finish();
   }
 
+  /** Sends a Kubernetes API request to the agent; the body streams back. */
+  request(req: TunnelRequest): Promise<TunnelResponse> {
+    if (this.closed || !this.helloReceived) {
+      return Promise.reject(
+        new TunnelRequestError(
+          `cluster '${this.clusterName}' is not connected`,
+          503,
+        ),
+      );
+    }
+    const body = req.body ?? Buffer.alloc(0);
+    if (body.length > this.limits.initialWindowBytes) {
+      return Promise.reject(
+        new TunnelRequestError(
+          `request body: ${body.length} bytes is over the tunnel's ${this.limits.initialWindowBytes}-byte window`,
+          413,
+        ),
+      );
+    }
+    const id = this.nextStreamId;
+    this.nextStreamId += 2;
+    let timer: NodeJS.Timeout | undefined;
+    const forget = () => {
+      clearTimeout(timer);
+      this.streams.delete(id);
+    };
+    const stream = new TunnelStream(
+      id,
+      this.limits.initialWindowBytes,
+      bytes => this.send({ type: 'Window', streamId: id, payload: { bytes } }),
+      reason => {
+        if (this.streams.has(id)) {
+          forget();
+          this.send({ type: 'Cancel', streamId: id, payload: { reason } });
+        }
+      },
+    );
+    this.streams.set(id, stream);
+    this.send({
+      type: 'Request',
+      streamId: id,
+      payload: {
+        method: req.method,
+        path: req.path,
+        headers: req.headers ?? {},
+        hasBody: body.length > 0,
+        stream: Boolean(req.stream),
+        ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
+      },
+    });
+    const chunkBytes = this.limits.maxFrameBytes - 5;
+    for (let offset = 0; offset < body.length; offset += chunkBytes) {
+      this.send({
+        type: 'Data',
+        streamId: id,
+        payload: body.subarray(offset, offset + chunkBytes),
+      });
+    }
+    if (body.length > 0) this.send({ type: 'End', streamId: id });
+
+    const abort = (reason: string, status: number) => {
+      if (!this.streams.has(id)) return;
+      forget();
+      this.send({ type: 'Cancel', streamId: id, payload: { reason } });
+      stream.fail(new TunnelRequestError(reason, status));
+    };
+    if (req.timeoutMs && !req.stream) {
+      timer = setTimeout(
+        () => abort(`no complete answer within ${req.timeoutMs} ms`, 504),
+        req.timeoutMs,
+      );
+    }
+    req.signal?.addEventListener(
+      'abort',
+      () => abort('the caller went away', 499),
+      {
+        once: true,
+      },
+    );
+    return stream.response;
+  }
+
   private finish() {
+    for (const stream of this.streams.values()) {
+      stream.fail(new TunnelRequestError('the tunnel closed', 503));
+    }
+    this.streams.clear();
     this.closed = true;
     for (const timer of this.timers.splice(0)) {
       clearTimeout(timer);
@@ -116,22 +211,25 @@ export class TunnelSession {
 
   private receive(data: Buffer, isBinary: boolean) {
     if (this.closed) return;
+    let frame: Frame;
     try {
       if (!isBinary)
         throw new TunnelProtocolError('frame: text messages are not frames');
-      const frame = decodeFrame(data, {
-        maxFrameBytes: this.limits.maxFrameBytes,
-      });
-      this.handle(frame).catch(error => {
-        this.logger.error(`tunnel ${this.clusterName}: ${error}`);
-      });
+      frame = decodeFrame(data, { maxFrameBytes: this.limits.maxFrameBytes });
     } catch (error) {
-      if (error instanceof TunnelProtocolError) {
-        this.logger.warn(`tunnel ${this.clusterName} closed: ${error.message}`);
-        this.close(CloseCode.PolicyViolation, error.message);
-        return;
-      }
-      throw error;
+      this.fail(error);
+      return;
+    }
+    this.handle(frame).catch(error => this.fail(error));
+  }
+
+  // A protocol violation ends the session; anything else is our own fault.
+  private fail(error: unknown) {
+    if (error instanceof TunnelProtocolError) {
+      this.logger.warn(`tunnel ${this.clusterName} closed: ${error.message}`);
+      this.close(CloseCode.PolicyViolation, error.message);
+    } else {
+      this.logger.error(`tunnel ${this.clusterName}: ${error}`);
     }
   }
 
@@ -193,11 +291,56 @@ export class TunnelSession {
       case 'GoAway':
         this.close(CloseCode.Normal, 'agent said goodbye');
         return;
+      case 'Window':
+        // Request bodies fit in the first window, so credit needs no tracking.
+        return;
       default:
-        // Stream frames arrive once the gateway sends requests (issue 5, next part).
-        throw new TunnelProtocolError(
-          `frame.streamId: no open stream ${frame.streamId} for ${frame.type}`,
+        this.handleStreamFrame(frame);
+    }
+  }
+
+  private handleStreamFrame(frame: Frame) {
+    if (frame.type === 'Request') {
+      throw new TunnelProtocolError('frame.type: agents do not send Request');
+    }
+    const stream = this.streams.get(frame.streamId);
+    // Frames may still arrive for a stream this side has just cancelled.
+    if (!stream) return;
+    switch (frame.type) {
+      case 'Response':
+        stream.onResponse(frame.payload.status, frame.payload.headers);
+        return;
+      case 'Data':
+        if (!stream.onData(frame.payload)) {
+          throw new TunnelProtocolError(
+            `frame.payload: stream ${frame.streamId} sent more than its window`,
+          );
+        }
+        return;
+      case 'End':
+        this.streams.delete(frame.streamId);
+        stream.onEnd();
+        return;
+      case 'Error':
+        this.streams.delete(frame.streamId);
+        stream.fail(
+          new TunnelRequestError(
+            frame.payload.message,
+            frame.payload.status ?? 502,
+          ),
         );
+        return;
+      case 'Cancel':
+        this.streams.delete(frame.streamId);
+        stream.fail(
+          new TunnelRequestError(
+            `the agent cancelled: ${frame.payload.reason}`,
+            502,
+          ),
+        );
+        return;
+      default:
+        return;
     }
   }
 }
