@@ -66,7 +66,7 @@ export const gpuFleetPlugin = createBackendPlugin({
           res.status(204).end();
         });
         deps.httpRouter.use(agentRouter);
-        deps.httpRouter.use(createRouter(registry, deps));
+        deps.httpRouter.use(createRouter(registry, gateway, deps));
 
         deps.lifecycle.addStartupHook(async () => {
           const response = await fetch(`${baseUrl}/agent/ready`);

@@ -26,10 +26,17 @@ export const gpuFleetClusterTokenManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Reaching a cluster's Kubernetes API through its tunnel. */
+export const gpuFleetClusterProxyPermission = createPermission({
+  name: 'gpu-fleet.cluster.proxy',
+  attributes: { action: 'update' },
+});
+
 export const gpuFleetPermissions = [
   gpuFleetClusterReadPermission,
   gpuFleetClusterAttachPermission,
   gpuFleetClusterUpdatePermission,
   gpuFleetClusterDetachPermission,
   gpuFleetClusterTokenManagePermission,
+  gpuFleetClusterProxyPermission,
 ];

@@ -1,12 +1,16 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { InputError } from '@backstage/errors';
+import { AgentGateway } from '../gateway/AgentGateway';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { clusterRoutes } from './clusterRoutes';
+import { proxyRoutes } from './proxyRoutes';
 import { tokenRoutes } from './tokenRoutes';
 import { RouteDeps } from './types';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** One tunnel window: request bodies travel in the stream's first credit. */
+export const MAX_PROXY_BODY_BYTES = 256 * 1024;
 
 // body-parser's own errors would surface as 413/500 without naming a field.
 function jsonBody(): express.RequestHandler {
@@ -25,8 +29,14 @@ function jsonBody(): express.RequestHandler {
     });
 }
 
-export function createRouter(registry: ClusterRegistry, deps: RouteDeps) {
+export function createRouter(
+  registry: ClusterRegistry,
+  gateway: AgentGateway,
+  deps: RouteDeps,
+) {
   const router = Router();
+  // Before the JSON parser: proxied bodies must reach the cluster untouched.
+  router.use(proxyRoutes(gateway, deps, MAX_PROXY_BODY_BYTES));
   router.use(jsonBody());
   router.use(clusterRoutes(registry, deps));
   router.use(tokenRoutes(registry, deps));

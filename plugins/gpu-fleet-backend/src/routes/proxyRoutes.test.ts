@@ -1,0 +1,198 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  decodeFrame,
+  encodeFrame,
+  Frame,
+} from '@gpu-fleet/plugin-gpu-fleet-common';
+import WebSocket from 'ws';
+import { gpuFleetPlugin } from '../plugin';
+
+const config = mockServices.rootConfig.factory({
+  data: { backend: { baseUrl: 'http://localhost:7007' } },
+});
+const auth = { Authorization: `Bearer ${mockCredentials.user.token()}` };
+
+/** Answers every request with what it received, as the API server's JSON. */
+async function echoAgent(port: number, cluster: string, token: string) {
+  const ws = new WebSocket(
+    `ws://localhost:${port}/api/gpu-fleet/agent/connect`,
+    {
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-gpu-fleet-cluster': cluster,
+      },
+    },
+  );
+  const send = (frame: Frame) => ws.send(encodeFrame(frame));
+  const bodies = new Map<number, Buffer[]>();
+  const requests = new Map<number, any>();
+  const cancelled: number[] = [];
+  const respond = (id: number) => {
+    const request = requests.get(id);
+    const body = Buffer.concat(bodies.get(id) ?? []).toString();
+    if (request.path.includes('watch=1')) {
+      send({
+        type: 'Response',
+        streamId: id,
+        payload: {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        },
+      });
+      send({
+        type: 'Data',
+        streamId: id,
+        payload: Buffer.from('{"type":"ADDED","object":{}}\n'),
+      });
+      return; // a watch stays open until cancelled
+    }
+    send({
+      type: 'Response',
+      streamId: id,
+      payload: { status: 201, headers: { 'content-type': 'application/json' } },
+    });
+    send({
+      type: 'Data',
+      streamId: id,
+      payload: Buffer.from(JSON.stringify({ ...request, body })),
+    });
+    send({ type: 'End', streamId: id });
+  };
+  ws.on('message', data => {
+    const frame = decodeFrame(data as Buffer);
+    if (frame.type === 'Request') {
+      requests.set(frame.streamId, frame.payload);
+      if (!frame.payload.hasBody) respond(frame.streamId);
+    } else if (frame.type === 'Data') {
+      bodies.set(frame.streamId, [
+        ...(bodies.get(frame.streamId) ?? []),
+        Buffer.from(frame.payload),
+      ]);
+    } else if (frame.type === 'End') {
+      respond(frame.streamId);
+    } else if (frame.type === 'Cancel') {
+      cancelled.push(frame.streamId);
+    }
+  });
+  await new Promise(r => ws.once('open', r));
+  const welcomed = new Promise(r => ws.once('message', r));
+  send({
+    type: 'Hello',
+    streamId: 0,
+    payload: { protocolVersion: 1, agentVersion: 'echo', clusterName: cluster },
+  });
+  await welcomed;
+  return { ws, cancelled };
+}
+
+describe('Kubernetes API proxy', () => {
+  async function start(permission = AuthorizeResult.ALLOW) {
+    const { server } = await startTestBackend({
+      features: [
+        gpuFleetPlugin,
+        config,
+        mockServices.permissions.factory({ result: permission }),
+      ],
+    });
+    const base = `http://localhost:${server.port()}/api/gpu-fleet`;
+    return { port: server.port(), base };
+  }
+
+  async function attach(base: string, name: string) {
+    const res = await fetch(`${base}/clusters`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, provider: 'eks' }),
+    });
+    return (await res.json()).token as string;
+  }
+
+  it('passes a request and its body through the tunnel untouched', async () => {
+    const { port, base } = await start();
+    const token = await attach(base, 'eks-p5');
+    const agent = await echoAgent(port, 'eks-p5', token);
+    const manifest =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n';
+    const res = await fetch(
+      `${base}/clusters/eks-p5/proxy/api/v1/namespaces/ml/configmaps?fieldManager=kubectl`,
+      {
+        method: 'PATCH',
+        headers: {
+          ...auth,
+          'Content-Type': 'application/apply-patch+yaml',
+          Accept: 'application/json',
+        },
+        body: manifest,
+      },
+    );
+    expect(res.status).toBe(201);
+    const echoed = await res.json();
+    expect(echoed).toMatchObject({
+      method: 'PATCH',
+      path: '/api/v1/namespaces/ml/configmaps?fieldManager=kubectl',
+      headers: {
+        'content-type': 'application/apply-patch+yaml',
+        accept: 'application/json',
+      },
+      body: manifest,
+    });
+    // The caller's Backstage token never reaches the cluster.
+    expect(JSON.stringify(echoed)).not.toContain(mockCredentials.user.token());
+    agent.ws.close();
+  });
+
+  it('streams a watch and cancels it on the agent when the caller leaves', async () => {
+    const { port, base } = await start();
+    const token = await attach(base, 'eks-p5');
+    const agent = await echoAgent(port, 'eks-p5', token);
+    const controller = new AbortController();
+    const res = await fetch(
+      `${base}/clusters/eks-p5/proxy/api/v1/pods?watch=1`,
+      {
+        headers: auth,
+        signal: controller.signal,
+      },
+    );
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(Buffer.from(first.value!).toString()).toBe(
+      '{"type":"ADDED","object":{}}\n',
+    );
+    controller.abort();
+    await new Promise(r => setTimeout(r, 300));
+    expect(agent.cancelled).toHaveLength(1);
+    agent.ws.close();
+  });
+
+  it('answers in Kubernetes Status form when the cluster is not connected or the path is not an API path', async () => {
+    const { base } = await start();
+    await attach(base, 'eks-p5');
+    const offline = await fetch(`${base}/clusters/eks-p5/proxy/api/v1/nodes`, {
+      headers: auth,
+    });
+    expect(offline.status).toBe(503);
+    expect(await offline.json()).toMatchObject({
+      kind: 'Status',
+      reason: 'ServiceUnavailable',
+      message: "cluster 'eks-p5' is not connected",
+    });
+    const outside = await fetch(`${base}/clusters/eks-p5/proxy/healthz`, {
+      headers: auth,
+    });
+    expect(outside.status).toBe(400);
+    expect((await outside.json()).message).toMatch(/^path: /);
+  });
+
+  it('refuses a caller without the proxy permission with 403', async () => {
+    const { base } = await start(AuthorizeResult.DENY);
+    const res = await fetch(`${base}/clusters/eks-p5/proxy/api/v1/nodes`, {
+      headers: auth,
+    });
+    expect(res.status).toBe(403);
+  });
+});

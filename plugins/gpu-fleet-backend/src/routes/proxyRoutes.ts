@@ -1,0 +1,106 @@
+import { pipeline } from 'node:stream/promises';
+import express, { Response } from 'express';
+import Router from 'express-promise-router';
+import { gpuFleetClusterProxyPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { AgentGateway } from '../gateway/AgentGateway';
+import { statusOf, TunnelRequest } from '../gateway/TunnelStream';
+import { authorize, clusterNameParam } from './requestContext';
+import { RouteDeps } from './types';
+
+const API_PATH = /^\/(api|apis|version|openapi)(\/|$)/;
+// Watches and followed logs live as long as the caller wants.
+const LONG_LIVED = /[?&](watch=(1|true)|follow=(1|true))(&|$)/;
+const FORWARDED_HEADERS = ['accept', 'content-type', 'user-agent'];
+const RETURNED_HEADERS = [
+  'content-type',
+  'content-encoding',
+  'cache-control',
+  'warning',
+  'audit-id',
+];
+
+/** Errors in the shape kubectl and client libraries understand. */
+function sendStatus(res: Response, code: number, message: string) {
+  const reasons: Record<number, string> = {
+    400: 'BadRequest',
+    403: 'Forbidden',
+    404: 'NotFound',
+    413: 'RequestEntityTooLarge',
+    503: 'ServiceUnavailable',
+    504: 'Timeout',
+  };
+  res.status(code).json({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: reasons[code] ?? 'InternalError',
+    code,
+  });
+}
+
+export function proxyRoutes(
+  gateway: AgentGateway,
+  deps: RouteDeps,
+  maxBodyBytes: number,
+) {
+  const router = Router();
+  // Kubernetes bodies are JSON, YAML or patches: pass them on untouched.
+  router.use(
+    '/clusters/:name/proxy',
+    express.raw({ type: () => true, limit: maxBodyBytes }),
+  );
+
+  router.all('/clusters/:name/proxy*', async (req, res) => {
+    await authorize(req, gpuFleetClusterProxyPermission, deps);
+    const name = clusterNameParam(req);
+    const prefix = `/clusters/${name}/proxy`;
+    const path = req.url.slice(req.url.indexOf(prefix) + prefix.length) || '/';
+    if (!API_PATH.test(path)) {
+      sendStatus(
+        res,
+        400,
+        `path: '${path.split('?')[0]}' is not a Kubernetes API path`,
+      );
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const key of FORWARDED_HEADERS) {
+      const value = req.headers[key];
+      if (typeof value === 'string') headers[key] = value;
+    }
+    const caller = new AbortController();
+    res.on('close', () => caller.abort());
+    const longLived = LONG_LIVED.test(path);
+    let response;
+    try {
+      response = await gateway.request(name, {
+        method: req.method as TunnelRequest['method'],
+        path,
+        headers,
+        body:
+          Buffer.isBuffer(req.body) && req.body.length > 0
+            ? req.body
+            : undefined,
+        stream: longLived,
+        timeoutMs: longLived ? undefined : 60_000,
+        signal: caller.signal,
+      });
+    } catch (error) {
+      sendStatus(res, statusOf(error), (error as Error).message);
+      return;
+    }
+    res.status(response.status);
+    for (const key of RETURNED_HEADERS) {
+      if (response.headers[key]) res.setHeader(key, response.headers[key]);
+    }
+    res.flushHeaders();
+    await pipeline(response.body, res).catch(() => {
+      // The caller went away or the tunnel closed; either way nothing to answer.
+      res.destroy();
+    });
+  });
+
+  return router;
+}
