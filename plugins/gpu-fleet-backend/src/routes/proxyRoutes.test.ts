@@ -91,7 +91,11 @@ async function echoAgent(port: number, cluster: string, token: string) {
 }
 
 describe('Kubernetes API proxy', () => {
-  async function start(permission = AuthorizeResult.ALLOW) {
+  async function start(
+    permission:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  ) {
     const { server } = await startTestBackend({
       features: [
         gpuFleetPlugin,
