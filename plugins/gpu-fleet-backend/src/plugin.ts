@@ -66,7 +66,13 @@ export const gpuFleetPlugin = createBackendPlugin({
           res.status(204).end();
         });
         deps.httpRouter.use(agentRouter);
-        deps.httpRouter.use(createRouter(registry, gateway, deps));
+        deps.httpRouter.use(
+          createRouter(registry, gateway, {
+            ...deps,
+            // What kubectl reaches: the backend's external address.
+            proxyBaseUrl: () => deps.discovery.getExternalBaseUrl('gpu-fleet'),
+          }),
+        );
 
         deps.lifecycle.addStartupHook(async () => {
           const response = await fetch(`${baseUrl}/agent/ready`);

@@ -9,6 +9,11 @@ import {
   encodeFrame,
   Frame,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { gpuFleetPlugin } from '../plugin';
 
@@ -35,6 +40,30 @@ async function echoAgent(port: number, cluster: string, token: string) {
   const respond = (id: number) => {
     const request = requests.get(id);
     const body = Buffer.concat(bodies.get(id) ?? []).toString();
+    if (request.path.split('?')[0] === '/version') {
+      send({
+        type: 'Response',
+        streamId: id,
+        payload: {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        },
+      });
+      send({
+        type: 'Data',
+        streamId: id,
+        payload: Buffer.from(
+          JSON.stringify({
+            major: '1',
+            minor: '30',
+            gitVersion: 'v1.30.2',
+            platform: 'linux/amd64',
+          }),
+        ),
+      });
+      send({ type: 'End', streamId: id });
+      return;
+    }
     if (request.path.includes('watch=1')) {
       send({
         type: 'Response',
@@ -198,5 +227,35 @@ describe('Kubernetes API proxy', () => {
       headers: auth,
     });
     expect(res.status).toBe(403);
+  });
+  it('hands out a kubeconfig that the real kubectl uses through the tunnel', async () => {
+    const { port, base } = await start();
+    const token = await attach(base, 'eks-p5');
+    const agent = await echoAgent(port, 'eks-p5', token);
+    const res = await fetch(`${base}/clusters/eks-p5/kubeconfig`, {
+      headers: auth,
+    });
+    expect(res.status).toBe(200);
+    const kubeconfig = await res.text();
+    expect(kubeconfig).toContain(`/api/gpu-fleet/clusters/eks-p5/proxy`);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-fleet-kubeconfig-'));
+    const file = path.join(dir, 'config');
+    fs.writeFileSync(file, kubeconfig);
+    try {
+      const { stdout } = await promisify(execFile)('/usr/bin/kubectl', [
+        '--kubeconfig',
+        file,
+        'version',
+        '--output=json',
+      ]);
+      // kubectl reached the echo agent's /version through the proxy prefix.
+      expect(JSON.parse(stdout).serverVersion).toMatchObject({
+        gitVersion: 'v1.30.2',
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      agent.ws.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { statusOf, TunnelRequest } from '../gateway/TunnelStream';
 import { authorize, clusterNameParam } from './requestContext';
 import { RouteDeps } from './types';
 
-const API_PATH = /^\/(api|apis|version|openapi)(\/|$)/;
+const API_PATH = /^\/(api|apis|version|openapi)(\/|\?|$)/;
 // Watches and followed logs live as long as the caller wants.
 const LONG_LIVED = /[?&](watch=(1|true)|follow=(1|true))(&|$)/;
 const FORWARDED_HEADERS = ['accept', 'content-type', 'user-agent'];

@@ -4,6 +4,7 @@ import { InputError } from '@backstage/errors';
 import { AgentGateway } from '../gateway/AgentGateway';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { clusterRoutes } from './clusterRoutes';
+import { kubeconfigRoutes } from './kubeconfigRoutes';
 import { proxyRoutes } from './proxyRoutes';
 import { tokenRoutes } from './tokenRoutes';
 import { RouteDeps } from './types';
@@ -32,7 +33,7 @@ function jsonBody(): express.RequestHandler {
 export function createRouter(
   registry: ClusterRegistry,
   gateway: AgentGateway,
-  deps: RouteDeps,
+  deps: RouteDeps & { proxyBaseUrl: () => Promise<string> },
 ) {
   const router = Router();
   // Before the JSON parser: proxied bodies must reach the cluster untouched.
@@ -40,5 +41,6 @@ export function createRouter(
   router.use(jsonBody());
   router.use(clusterRoutes(registry, deps));
   router.use(tokenRoutes(registry, deps));
+  router.use(kubeconfigRoutes(registry, deps));
   return router;
 }

@@ -1,0 +1,70 @@
+import { InputError } from '@backstage/errors';
+import Router from 'express-promise-router';
+import { gpuFleetClusterProxyPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { ClusterRegistry } from '../registry/ClusterRegistry';
+import { authorize, clusterNameParam } from './requestContext';
+import { RouteDeps } from './types';
+
+// Only read to tell the user when the file stops working; never trusted.
+function tokenExpiry(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(token.split('.')[1], 'base64url').toString(),
+    );
+    return typeof payload.exp === 'number'
+      ? new Date(payload.exp * 1000).toISOString()
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A kubeconfig whose server is this cluster's proxy and whose credential is
+ * the caller's own Backstage token, so kubectl gets exactly their rights.
+ */
+export function kubeconfigRoutes(
+  registry: ClusterRegistry,
+  deps: RouteDeps & { proxyBaseUrl: () => Promise<string> },
+) {
+  const router = Router();
+  router.get('/clusters/:name/kubeconfig', async (req, res) => {
+    await authorize(req, gpuFleetClusterProxyPermission, deps);
+    const name = clusterNameParam(req);
+    await registry.get(name);
+    const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) {
+      throw new InputError(
+        'authorization: send your Backstage token as a Bearer token',
+      );
+    }
+    const expires = tokenExpiry(token);
+    const server = `${await deps.proxyBaseUrl()}/clusters/${name}/proxy`;
+    const q = (value: string) => JSON.stringify(value);
+    res
+      .type('application/yaml')
+      .send(
+        [
+          `# kubectl access to ${name} through GPU Fleet; valid while your Backstage token is${
+            expires ? ` (until ${expires})` : ''
+          }.`,
+          'apiVersion: v1',
+          'kind: Config',
+          'clusters:',
+          `  - name: ${q(name)}`,
+          `    cluster: { server: ${q(server)} }`,
+          'users:',
+          `  - name: ${q(`gpu-fleet-${name}`)}`,
+          `    user: { token: ${q(token)} }`,
+          'contexts:',
+          `  - name: ${q(`gpu-fleet-${name}`)}`,
+          `    context: { cluster: ${q(name)}, user: ${q(
+            `gpu-fleet-${name}`,
+          )} }`,
+          `current-context: ${q(`gpu-fleet-${name}`)}`,
+          '',
+        ].join('\n'),
+      );
+  });
+  return router;
+}
