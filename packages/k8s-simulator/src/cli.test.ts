@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import YAML from 'yaml';
+
+const packageDir = resolve(__dirname, '..');
+
+describe('cli', () => {
+  it('starts a scenario, prints its URL, writes a kubeconfig and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-simulator-cli-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        'src/cli.ts',
+        '--scenario',
+        'scenarios/oke-bm-h100.yaml',
+        '--port',
+        '0',
+        '--kubeconfig',
+        kubeconfig,
+      ],
+      { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = '';
+        child.stdout.on('data', chunk => {
+          out += chunk;
+          if (out.includes('\n')) ok(out.split('\n')[0]);
+        });
+        child.on('exit', code => fail(new Error(`cli exited with ${code}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const version = await (await fetch(`${url}/version`)).json();
+      expect(version.gitVersion).toBe('v1.30.1');
+      const nodes = await (await fetch(`${url}/api/v1/nodes`)).json();
+      expect(nodes.items).toHaveLength(4);
+
+      while (!existsSync(kubeconfig)) {
+        await new Promise(r => setTimeout(r, 10));
+      }
+      const config = YAML.parse(readFileSync(kubeconfig, 'utf8'));
+      expect(config['current-context']).toBe('oke-bm-h100');
+      expect(config.clusters[0].cluster.server).toBe(url);
+    } finally {
+      const exited = new Promise(r => child.on('exit', r));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
+});

@@ -1,0 +1,120 @@
+/** Starting and stopping a simulated Kubernetes API server. */
+
+import { AddressInfo } from 'node:net';
+import { ClusterState } from './ClusterState';
+import { DEFAULT_KUBERNETES_VERSION } from './discovery';
+import { PodLogs } from './podLogs';
+import { DEFAULT_MAX_BODY_BYTES } from './requestBody';
+import { applyScenario, loadScenario, Scenario } from './scenario';
+import { createApiServer } from './server';
+import { WatchHub } from './WatchHub';
+
+/** @public */
+export interface SimulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Defaults to 127.0.0.1. */
+  host?: string;
+  /** A scenario, or the path of a scenario YAML file. */
+  scenario?: Scenario | string;
+  /** Overrides the scenario's version for /version (default v1.30.6). */
+  kubernetesVersion?: string;
+  /** Watch events kept for resuming watches; older resourceVersions get 410 (default 10000). */
+  watchHistorySize?: number;
+  /** Bytes a slow watcher may have queued before it is disconnected (default 16 MiB). */
+  watchBufferLimitBytes?: number;
+  /** Interval of BOOKMARK events for watches that allow them (default 30s). */
+  bookmarkIntervalMs?: number;
+  /** Log lines kept per container (default 10000). */
+  maxLogLinesPerContainer?: number;
+}
+
+/** @public */
+export interface RunningSimulator {
+  /** Base URL, e.g. http://127.0.0.1:41234. */
+  url: string;
+  port: number;
+  host: string;
+  /** The cluster's objects, with the same semantics the HTTP API has. */
+  store: ClusterState;
+  scenario?: Scenario;
+  /** Number of watch streams currently open (slow watchers that were cut off are gone). */
+  activeWatchCount(): number;
+  /** Appends a line to a container's log (container may be omitted for single-container pods). */
+  appendPodLog(
+    namespace: string,
+    pod: string,
+    container: string | undefined,
+    line: string,
+  ): void;
+  /** Stops the server, ending open watches and log streams. */
+  close(): Promise<void>;
+}
+
+/** @public */
+export async function startSimulator(
+  options: SimulatorOptions = {},
+): Promise<RunningSimulator> {
+  const scenario =
+    typeof options.scenario === 'string'
+      ? loadScenario(options.scenario)
+      : options.scenario;
+  const state = new ClusterState({ historySize: options.watchHistorySize });
+  const logs = new PodLogs(state.store, {
+    maxLinesPerContainer: options.maxLogLinesPerContainer,
+  });
+  const watches = new WatchHub(state.store, {
+    bufferLimitBytes: options.watchBufferLimitBytes,
+    bookmarkIntervalMs: options.bookmarkIntervalMs,
+  });
+  const appendPodLog = (
+    namespace: string,
+    pod: string,
+    container: string | undefined,
+    line: string,
+  ) => {
+    logs.append(state.getObject('v1', 'Pod', pod, namespace), container, line);
+  };
+  if (scenario) {
+    applyScenario(state, scenario, appendPodLog);
+  }
+  const server = createApiServer({
+    state,
+    watches,
+    logs,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    kubernetesVersion:
+      options.kubernetesVersion ??
+      scenario?.kubernetesVersion ??
+      DEFAULT_KUBERNETES_VERSION,
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    store: state,
+    scenario,
+    appendPodLog,
+    activeWatchCount: () => watches.activeWatchers,
+    close() {
+      closing ??= new Promise<void>(resolve => {
+        watches.closeAll();
+        logs.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
