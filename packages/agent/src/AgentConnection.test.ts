@@ -3,15 +3,10 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
 import { decodeFrame, encodeFrame } from '@gpu-fleet/plugin-gpu-fleet-common';
-import gpuFleetPlugin from '@gpu-fleet/plugin-gpu-fleet-backend';
 import { WebSocketServer } from 'ws';
 import { AgentConnection } from './AgentConnection';
+import { startControlPlaneWithAgent } from './__testUtils__/startControlPlaneWithAgent';
 import { KubeApiForwarder } from './KubeApiForwarder';
 
 jest.setTimeout(60_000);
@@ -76,35 +71,11 @@ async function apiServer() {
 describe('AgentConnection', () => {
   it('carries proxied requests to the API server with its own credentials', async () => {
     const api = await apiServer();
-    const { server } = await startTestBackend({
-      features: [
-        gpuFleetPlugin,
-        mockServices.rootConfig.factory({
-          data: { backend: { baseUrl: 'http://localhost:7007' } },
-        }),
-      ],
+    const { base, user, agent } = await startControlPlaneWithAgent({
+      clusterName: 'lambda-h200',
+      provider: 'lambda',
+      kubeconfig: api.kubeconfig,
     });
-    const base = `http://localhost:${server.port()}/api/gpu-fleet`;
-    const user = { Authorization: `Bearer ${mockCredentials.user.token()}` };
-    const attached = await fetch(`${base}/clusters`, {
-      method: 'POST',
-      headers: { ...user, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'lambda-h200', provider: 'lambda' }),
-    }).then(r => r.json());
-
-    let welcomed!: () => void;
-    const connected = new Promise<void>(r => (welcomed = r));
-    const agent = new AgentConnection(
-      {
-        controlPlaneUrl: `ws://localhost:${server.port()}/api/gpu-fleet/agent/connect`,
-        clusterName: 'lambda-h200',
-        token: attached.token,
-      },
-      KubeApiForwarder.fromEnvironment(api.kubeconfig),
-      { agentVersion: '0.1.0', logger: quiet, onWelcome: () => welcomed() },
-    );
-    agent.start();
-    await connected;
 
     const cluster = await fetch(`${base}/clusters/lambda-h200`, {
       headers: user,

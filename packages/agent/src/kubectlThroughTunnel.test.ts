@@ -3,15 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import gpuFleetPlugin from '@gpu-fleet/plugin-gpu-fleet-backend';
 import { startSimulator, writeKubeconfig } from '@gpu-fleet/k8s-simulator';
-import { AgentConnection } from './AgentConnection';
-import { KubeApiForwarder } from './KubeApiForwarder';
+import { startControlPlaneWithAgent } from './__testUtils__/startControlPlaneWithAgent';
 
 jest.setTimeout(120_000);
 
@@ -43,39 +36,11 @@ describe('kubectl through the tunnel', () => {
     const direct = path.join(dir, 'direct.yaml');
     writeKubeconfig(sim.url, direct, 'eks-p5');
 
-    const { server } = await startTestBackend({
-      features: [
-        gpuFleetPlugin,
-        mockServices.rootConfig.factory({
-          data: { backend: { baseUrl: 'http://localhost:7007' } },
-        }),
-      ],
+    const { base, user, agent } = await startControlPlaneWithAgent({
+      clusterName: 'eks-p5',
+      provider: 'eks',
+      kubeconfig: direct,
     });
-    const base = `http://localhost:${server.port()}/api/gpu-fleet`;
-    const user = { Authorization: `Bearer ${mockCredentials.user.token()}` };
-    const attached = await fetch(`${base}/clusters`, {
-      method: 'POST',
-      headers: { ...user, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'eks-p5', provider: 'eks' }),
-    }).then(r => r.json());
-
-    let welcomed!: () => void;
-    const connected = new Promise<void>(r => (welcomed = r));
-    const agent = new AgentConnection(
-      {
-        controlPlaneUrl: `ws://localhost:${server.port()}/api/gpu-fleet/agent/connect`,
-        clusterName: 'eks-p5',
-        token: attached.token,
-      },
-      KubeApiForwarder.fromEnvironment(direct),
-      {
-        agentVersion: '0.1.0',
-        logger: { info: () => {}, warn: () => {} },
-        onWelcome: () => welcomed(),
-      },
-    );
-    agent.start();
-    await connected;
 
     const tunnel = path.join(dir, 'tunnel.yaml');
     fs.writeFileSync(
