@@ -67,4 +67,44 @@ describe('renderAgentInstall', () => {
       "wss://it's.example.com/$HOME",
     );
   });
+
+  it('keeps a value containing a comma whole for helm', () => {
+    const { command } = renderAgentInstall({
+      ...base,
+      controlPlaneUrl: 'wss://portal.example.com/connect?a=1,2',
+    });
+    expect(command).toContain(
+      `'controlPlaneURL=wss://portal.example.com/connect?a=1\\,2'`,
+    );
+  });
+
+  it('round-trips awkward strings through the values file', () => {
+    const token = 'gfct_"quoted"\\back\nnewline: #not-a-comment ✓';
+    const values = YAML.parse(
+      renderAgentInstall({ ...base, token, clusterName: 'true' }).valuesYaml,
+    );
+    expect(values.tokenSecret).toBe(token);
+    expect(values.clusterName).toBe('true');
+  });
+
+  it('adds tolerations only where the provider taints GPU nodes, and no image unless given', () => {
+    const values = YAML.parse(
+      renderAgentInstall({ ...base, provider: 'coreweave', addons: [] })
+        .valuesYaml,
+    );
+    expect(values.tolerations).toBeUndefined();
+    expect(values.image).toBeUndefined();
+    expect(Object.values(values.addons)).toEqual(
+      ADDON_IDS.map(() => ({ enabled: false })),
+    );
+  });
+
+  it('reports where it installs', () => {
+    const install = renderAgentInstall(base);
+    expect(install).toMatchObject({
+      namespace: 'gpu-fleet',
+      releaseName: 'gpu-fleet-agent',
+      chart: 'gpu-fleet/gpu-fleet-agent',
+    });
+  });
 });

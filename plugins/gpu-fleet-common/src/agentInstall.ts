@@ -29,6 +29,12 @@ function splitImage(image: string): { repository: string; tag?: string } {
     : { repository: image };
 }
 
+// helm --set splits values on ',', reads a backslash as an escape and a leading
+// '{' as a list, so those are escaped to keep each value whole.
+function helmSetValue(value: string): string {
+  return value.replace(/[\\,]/g, '\\$&').replace(/^\{/, '\\{');
+}
+
 // JSON strings are valid YAML double-quoted scalars.
 const q = (value: string) => JSON.stringify(value);
 
@@ -53,7 +59,9 @@ export function renderAgentInstall(input: AgentInstallInput): AgentInstall {
   const command = [
     `helm upgrade --install ${AGENT_RELEASE} ${shellQuote(input.chart)}`,
     `--namespace ${AGENT_NAMESPACE} --create-namespace`,
-    ...sets.map(([key, value]) => `--set ${shellQuote(`${key}=${value}`)}`),
+    ...sets.map(
+      ([key, value]) => `--set ${shellQuote(`${key}=${helmSetValue(value)}`)}`,
+    ),
   ].join(' \\\n  ');
 
   const lines = [

@@ -88,7 +88,7 @@ export const prerequisiteChecks: Record<
     description:
       'Every GPU node says which pool it belongs to and which GPU it has.',
     advice:
-      'Node pools are discovered automatically only on EKS, GKE and AKS. Elsewhere, label every GPU node with gpu-fleet.io/nodepool and gpu-fleet.io/gpu-type (kubectl label node NAME gpu-fleet.io/nodepool=POOL gpu-fleet.io/gpu-type=H100).',
+      'Node pools are discovered automatically only on EKS, GKE and AKS. Elsewhere, label every node with gpu-fleet.io/nodepool and gpu-fleet.io/gpu-type (kubectl label node NAME gpu-fleet.io/nodepool=POOL gpu-fleet.io/gpu-type=H100).',
   },
 };
 
@@ -107,7 +107,8 @@ export function requiredRegistries(
 export function parseKubernetesVersion(
   v: string,
 ): { major: number; minor: number } | undefined {
-  const match = /^v?(\d+)\.(\d+)/.exec(v.trim());
+  // Anything after the minor version must be a patch, build or '+' suffix.
+  const match = /^v?(\d+)\.(\d+)(?:[.+-]|$)/.exec(v.trim());
   return match
     ? { major: Number(match[1]), minor: Number(match[2]) }
     : undefined;

@@ -45,7 +45,7 @@ const SUITE_GPU_TYPE = [
   'nvidia.com/gpu.product',
 ];
 const LABEL_BY_HAND =
-  'Node pools are not discovered on this provider: label every GPU node with gpu-fleet.io/nodepool and gpu-fleet.io/gpu-type where the provider does not expose them.';
+  'Node pools are not discovered on this provider: label every node with gpu-fleet.io/nodepool and gpu-fleet.io/gpu-type where the provider does not expose them.';
 const HYPERSCALER_DEFAULTS: AddonId[] = [
   'gpu-operator',
   'cert-manager',

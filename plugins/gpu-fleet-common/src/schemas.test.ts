@@ -1,14 +1,12 @@
 import {
   attachClusterRequestSchema,
+  clusterLabelsSchema,
   describeZodIssues,
   firstZodIssuePath,
+  isDnsLabel,
+  listClustersQuerySchema,
   updateClusterRequestSchema,
 } from './schemas';
-import {
-  meetsMinimumKubernetesVersion,
-  prerequisiteReportSchema,
-  requiredRegistries,
-} from './prerequisites';
 
 function errorsOf(value: unknown) {
   const result = attachClusterRequestSchema.safeParse(value);
@@ -72,44 +70,114 @@ describe('attach request schema', () => {
     ).toBe('colour: is not a known field');
   });
 
-  it('refuses an update that changes nothing', () => {
-    const result = updateClusterRequestSchema.safeParse({});
-    expect(result.success).toBe(false);
-    expect(describeZodIssues((result as any).error)[0]).toContain(
-      'nothing to update',
-    );
+  it('says when the name is missing and when the body is not an object', () => {
+    expect(errorsOf({ provider: 'eks' }).lines).toEqual(['name: is required']);
+    expect(errorsOf('eks').first).toBe('(body)');
+  });
+
+  it('refuses over-long fields', () => {
+    expect(
+      errorsOf({ name: 'a', provider: 'eks', displayName: 'x'.repeat(201) })
+        .first,
+    ).toBe('displayName');
+    expect(
+      errorsOf({ name: 'a', provider: 'eks', description: 'x'.repeat(2001) })
+        .first,
+    ).toBe('description');
   });
 });
 
-describe('prerequisites', () => {
-  it('knows which Kubernetes versions are new enough', () => {
-    expect(meetsMinimumKubernetesVersion('v1.28.0')).toBe(true);
-    expect(meetsMinimumKubernetesVersion('v1.30.1-eks-abc')).toBe(true);
-    expect(meetsMinimumKubernetesVersion('1.27')).toBe(false);
-    expect(meetsMinimumKubernetesVersion('garbage')).toBe(false);
+describe('cluster names and labels', () => {
+  it('accepts DNS-1123 labels only', () => {
+    expect(isDnsLabel('a')).toBe(true);
+    expect(isDnsLabel('gke-a3-mega-1')).toBe(true);
+    expect(isDnsLabel('a'.repeat(63))).toBe(true);
+    expect(isDnsLabel('a'.repeat(64))).toBe(false);
+    expect(isDnsLabel('a.b')).toBe(false);
   });
 
-  it('lists the registries the chosen add-ons need', () => {
-    expect(
-      requiredRegistries(['gpu-operator', 'keda'], 'images.example.com'),
-    ).toEqual(['ghcr.io', 'images.example.com', 'nvcr.io', 'registry.k8s.io']);
+  it('accepts Kubernetes label keys and values', () => {
+    const labels = {
+      team: 'ml-platform',
+      'gpu-fleet.io/tier': 'gold',
+      'example.com/empty': '',
+      [`${'a'.repeat(253)}/x`]: 'y',
+    };
+    expect(clusterLabelsSchema.parse(labels)).toEqual(labels);
   });
 
-  it('refuses unknown checks and duplicates in a report', () => {
-    expect(
-      prerequisiteReportSchema.safeParse({
-        checks: [{ id: 'dns', status: 'pass', message: '' }],
-      }).success,
-    ).toBe(false);
-    const dup = prerequisiteReportSchema.safeParse({
-      checks: [
-        { id: 'ingress', status: 'pass', message: 'ok' },
-        { id: 'ingress', status: 'fail', message: 'no' },
-      ],
+  it.each([
+    [{ [`${'a'.repeat(254)}/x`]: 'y' }],
+    [{ ['x'.repeat(64)]: 'y' }],
+    [{ 'Example.com/x': 'y' }],
+    [{ '/x': 'y' }],
+    [{ 'example.com/': 'y' }],
+    [{ team: 'v'.repeat(64) }],
+    [{ team: '-ml' }],
+    [{ team: 'has space' }],
+  ])('refuses %j', labels => {
+    expect(clusterLabelsSchema.safeParse(labels).success).toBe(false);
+  });
+
+  it('allows at most 64 labels', () => {
+    const many = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`l${i}`, 'v']));
+    expect(clusterLabelsSchema.safeParse(many(64)).success).toBe(true);
+    expect(clusterLabelsSchema.safeParse(many(65)).success).toBe(false);
+  });
+});
+
+describe('update request schema', () => {
+  it('refuses an update that changes nothing', () => {
+    const result = updateClusterRequestSchema.safeParse({
+      overrideManagedAddons: ['gpu-operator'],
     });
-    expect(dup.success).toBe(false);
-    expect(describeZodIssues((dup as any).error)[0]).toBe(
-      "checks[1].id: check 'ingress' is reported more than once",
-    );
+    expect(result.success).toBe(false);
+    expect(describeZodIssues(result.error!)).toEqual([
+      '(body): nothing to update: give displayName, description, labels or addons',
+    ]);
+  });
+
+  it('lets the description be cleared and refuses unknown fields', () => {
+    expect(updateClusterRequestSchema.parse({ description: null })).toEqual({
+      description: null,
+    });
+    const result = updateClusterRequestSchema.safeParse({
+      displayName: 'x',
+      provider: 'gke',
+    });
+    expect(describeZodIssues(result.error!)).toEqual([
+      'provider: is not a known field',
+    ]);
+  });
+});
+
+describe('list query schema', () => {
+  it('reads numbers from the query string and fills in paging defaults', () => {
+    expect(listClustersQuerySchema.parse({})).toEqual({
+      limit: 50,
+      offset: 0,
+    });
+    expect(
+      listClustersQuerySchema.parse({
+        provider: 'oke',
+        status: 'connected',
+        limit: '10',
+        offset: '20',
+      }),
+    ).toEqual({ provider: 'oke', status: 'connected', limit: 10, offset: 20 });
+  });
+
+  it.each([
+    [{ limit: '0' }, 'limit'],
+    [{ limit: '501' }, 'limit'],
+    [{ limit: '2.5' }, 'limit'],
+    [{ offset: '-1' }, 'offset'],
+    [{ status: 'lost' }, 'status'],
+    [{ page: '2' }, 'page'],
+  ])('refuses %j', (query, field) => {
+    const result = listClustersQuerySchema.safeParse(query);
+    expect(result.success).toBe(false);
+    expect(firstZodIssuePath(result.error!)).toBe(field);
   });
 });

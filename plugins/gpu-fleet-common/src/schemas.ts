@@ -13,7 +13,10 @@ const DNS_LABEL_MESSAGE =
   'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
 
 export const clusterNameSchema = z
-  .string({ error: 'is required' })
+  .string({
+    error: issue =>
+      issue.input === undefined ? 'is required' : 'must be a string',
+  })
   .refine(isDnsLabel, { message: DNS_LABEL_MESSAGE });
 
 // Kubernetes label syntax: optional DNS-subdomain prefix, then a name part.
