@@ -8,6 +8,7 @@ const {
   repoRoot,
 } = require('./lib/environment');
 const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 const path = require('node:path');
 
 const baseUrl = 'http://localhost:7007';
@@ -23,25 +24,67 @@ function isReady() {
   });
 }
 
+// The demo fleet attaches clusters through the REST API like any client; it
+// gets a static token that lives only as long as this process.
+function demoAccess() {
+  const token = crypto.randomBytes(24).toString('base64url');
+  return {
+    token,
+    config: JSON.stringify([
+      { type: 'static', options: { token, subject: 'gpu-fleet-demo' } },
+    ]),
+  };
+}
+
+function startDemoFleet(env, token) {
+  console.log('• Starting the demo fleet (simulated clusters, real agents)…');
+  return spawn(
+    process.execPath,
+    [path.join(repoRoot, 'packages/demo-fleet/bin/gpu-fleet-demo-fleet')],
+    {
+      cwd: repoRoot,
+      env: {
+        ...env,
+        GPU_FLEET_BASE_URL: baseUrl,
+        GPU_FLEET_DEMO_API_TOKEN: token,
+        GPU_FLEET_DATA_DIR: path.join(repoRoot, '.data'),
+      },
+      stdio: 'inherit',
+    },
+  );
+}
+
 async function main() {
   const env = prepareEnvironment();
   await ensureDependencies(env);
   console.log('• Building the app…');
   await yarnOrExit(['workspace', 'app', 'build'], env);
 
+  const withDemo = env.GPU_FLEET_DEMO !== 'off';
+  const access = demoAccess();
   console.log('• Starting the backend…');
   const backend = spawn('corepack', ['yarn', 'workspace', 'backend', 'start'], {
     cwd: repoRoot,
-    env,
+    env: withDemo
+      ? { ...env, APP_CONFIG_backend_auth_externalAccess: access.config }
+      : env,
     stdio: 'inherit',
   });
-  const stop = () => backend.kill('SIGINT');
+  let demo;
+  const stop = () => {
+    demo?.kill('SIGTERM');
+    backend.kill('SIGINT');
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  backend.on('exit', code => process.exit(code ?? 0));
+  backend.on('exit', code => {
+    demo?.kill('SIGTERM');
+    process.exit(code ?? 0);
+  });
 
   for (let i = 0; i < 300; i++) {
     if (await isReady()) {
+      if (withDemo) demo = startDemoFleet(env, access.token);
       console.log(
         `\n✔ GPU Fleet is up: ${baseUrl}  (sign in as Guest; data in ${path.join(
           repoRoot,

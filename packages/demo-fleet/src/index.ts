@@ -1,0 +1,39 @@
+/** Demo fleet: simulated GPU clusters attached to a running portal, each with a real agent. */
+import path from 'node:path';
+import { startDemoFleet } from './startDemoFleet';
+
+export { startDemoFleet } from './startDemoFleet';
+export type { DemoFleet, DemoFleetOptions } from './startDemoFleet';
+export { DEMO_CLUSTERS } from './demoClusters';
+export type { DemoCluster } from './demoClusters';
+
+export async function main() {
+  const apiToken = process.env.GPU_FLEET_DEMO_API_TOKEN;
+  if (!apiToken) {
+    process.stderr.write(
+      'gpu-fleet-demo-fleet: set GPU_FLEET_DEMO_API_TOKEN to a token the portal accepts (npm start sets one up)\n',
+    );
+    process.exit(2);
+  }
+  const baseUrl = process.env.GPU_FLEET_BASE_URL ?? 'http://localhost:7007';
+  const dataDir = path.resolve(
+    process.env.GPU_FLEET_DATA_DIR ?? path.join(process.cwd(), '.data'),
+  );
+  try {
+    const fleet = await startDemoFleet({ baseUrl, apiToken, dataDir });
+    const stop = () => fleet.stop().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await fleet.waitUntilConnected();
+    for (const { cluster, simulator, kubeconfig } of fleet.clusters) {
+      process.stdout.write(
+        `  ✔ ${cluster.name.padEnd(15)} ${cluster.provider.padEnd(
+          10,
+        )} connected; simulator ${simulator.url}, kubeconfig ${kubeconfig}\n`,
+      );
+    }
+  } catch (error) {
+    process.stderr.write(`gpu-fleet-demo-fleet: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,64 @@
+import type {
+  AttachClusterResponse,
+  Cluster,
+} from '@gpu-fleet/plugin-gpu-fleet-common';
+import type { DemoCluster } from './demoClusters';
+
+/** The few registry calls the demo makes, as any API client would. */
+export class RegistryApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async getCluster(name: string): Promise<Cluster | undefined> {
+    const response = await this.call('GET', `/clusters/${name}`);
+    if (response.status === 404) return undefined;
+    return (await this.json(response, `get ${name}`)) as Cluster;
+  }
+
+  async attach(cluster: DemoCluster): Promise<string> {
+    const response = await this.call('POST', '/clusters', {
+      name: cluster.name,
+      provider: cluster.provider,
+      displayName: cluster.displayName,
+      region: cluster.region,
+      description: cluster.description,
+      labels: { 'gpu-fleet.io/demo': 'true' },
+    });
+    const body = (await this.json(
+      response,
+      `attach ${cluster.name}`,
+    )) as AttachClusterResponse;
+    return body.token;
+  }
+
+  async rotateToken(name: string): Promise<string> {
+    const response = await this.call('POST', `/clusters/${name}/token/rotate`);
+    const body = (await this.json(response, `rotate ${name}'s token`)) as {
+      token: string;
+    };
+    return body.token;
+  }
+
+  private call(method: string, path: string, body?: unknown) {
+    return fetch(`${this.baseUrl}/api/gpu-fleet${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  }
+
+  private async json(response: Response, what: string): Promise<unknown> {
+    const text = await response.text();
+    if (!response.ok) {
+      throw new Error(
+        `could not ${what}: HTTP ${response.status} ${text.slice(0, 500)}`,
+      );
+    }
+    return JSON.parse(text);
+  }
+}

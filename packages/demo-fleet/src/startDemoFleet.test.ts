@@ -1,0 +1,111 @@
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import gpuFleetPlugin from '@gpu-fleet/plugin-gpu-fleet-backend';
+import type { Cluster } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { DEMO_CLUSTERS } from './demoClusters';
+import { DemoFleet, startDemoFleet } from './startDemoFleet';
+
+jest.setTimeout(120_000);
+
+describe('startDemoFleet', () => {
+  let fleet: DemoFleet | undefined;
+  afterEach(async () => {
+    await fleet?.stop();
+    fleet = undefined;
+  });
+
+  it('attaches four simulated clusters and a real agent process connects each', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        gpuFleetPlugin,
+        mockServices.rootConfig.factory({
+          data: { backend: { baseUrl: 'http://localhost:7007' } },
+        }),
+      ],
+    });
+    const baseUrl = `http://localhost:${server.port()}`;
+    const apiToken = mockCredentials.user.token();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-fleet-'));
+
+    fleet = await startDemoFleet({ baseUrl, apiToken, dataDir, anyPort: true });
+    await fleet.waitUntilConnected();
+
+    const listed = await fetch(`${baseUrl}/api/gpu-fleet/clusters`, {
+      headers: { authorization: `Bearer ${apiToken}` },
+    }).then(r => r.json());
+    const byName = new Map<string, Cluster>(
+      listed.items.map((c: Cluster) => [c.name, c]),
+    );
+    expect([...byName.keys()].sort()).toEqual(
+      DEMO_CLUSTERS.map(c => c.name).sort(),
+    );
+    for (const demo of DEMO_CLUSTERS) {
+      const cluster = byName.get(demo.name)!;
+      expect(cluster).toMatchObject({
+        status: 'connected',
+        provider: demo.provider,
+        region: demo.region,
+      });
+      // The agent told the registry the simulated API server's version.
+      expect(cluster.kubernetesVersion).toMatch(/^v1\.\d+/);
+    }
+
+    // Nodes come from each cluster's own simulator, through the tunnel.
+    const nodes = await fetch(
+      `${baseUrl}/api/gpu-fleet/clusters/oke-bm-h100/proxy/api/v1/nodes`,
+      { headers: { authorization: `Bearer ${apiToken}` } },
+    ).then(r => r.json());
+    expect(
+      nodes.items.map(
+        (n: any) => n.metadata.labels['node.kubernetes.io/instance-type'],
+      ),
+    ).toContain('BM.GPU.H100.8');
+  });
+
+  it('gives an already attached cluster a fresh token on the next start', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        gpuFleetPlugin,
+        mockServices.rootConfig.factory({
+          data: { backend: { baseUrl: 'http://localhost:7007' } },
+        }),
+      ],
+    });
+    const baseUrl = `http://localhost:${server.port()}`;
+    const apiToken = mockCredentials.user.token();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-fleet-'));
+    const clusters = [DEMO_CLUSTERS[1]];
+
+    fleet = await startDemoFleet({
+      baseUrl,
+      apiToken,
+      dataDir,
+      clusters,
+      anyPort: true,
+    });
+    await fleet.waitUntilConnected();
+    await fleet.stop();
+
+    fleet = await startDemoFleet({
+      baseUrl,
+      apiToken,
+      dataDir,
+      clusters,
+      anyPort: true,
+    });
+    await fleet.waitUntilConnected();
+    const audit = await fetch(
+      `${baseUrl}/api/gpu-fleet/clusters/lambda-h200/audit`,
+      { headers: { authorization: `Bearer ${apiToken}` } },
+    ).then(r => r.json());
+    expect(audit.items.map((e: { action: string }) => e.action)).toContain(
+      'token.rotated',
+    );
+  });
+});
