@@ -12,3 +12,4 @@ export * from './providers';
 export * from './schemas';
 export * from './types';
 export * from './tunnel/frames';
+export * from './inventory/types';

@@ -71,7 +71,7 @@ const errorSchema = z.strictObject({
   status: z.number().int().min(400).max(599).optional(),
 });
 const reportSchema = z.strictObject({
-  kind: z.enum(['prerequisites', 'status']),
+  kind: z.enum(['prerequisites', 'status', 'inventory']),
   body: z.unknown(),
 });
 
