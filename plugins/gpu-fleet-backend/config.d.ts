@@ -21,6 +21,16 @@ export interface Config {
        */
       image?: string;
     };
+    gateway?: {
+      /**
+       * Where the other backend replicas reach this replica's gpu-fleet
+       * routes, e.g. http://$(POD_IP):7007/api/gpu-fleet. Only needed with
+       * several replicas: a request for a cluster whose agent is connected
+       * to another replica is passed to it at this address. Defaults to the
+       * plugin's base URL from discovery.
+       */
+      replicaUrl?: string;
+    };
     clusterTokens?: {
       /**
        * How long a cluster token stays valid after it is issued or rotated;

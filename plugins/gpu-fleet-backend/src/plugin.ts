@@ -5,7 +5,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { gpuFleetPermissions } from '@gpu-fleet/plugin-gpu-fleet-common';
 import Router from 'express-promise-router';
+import crypto from 'node:crypto';
 import { AgentGateway } from './gateway/AgentGateway';
+import { ClusterTunnels } from './gateway/ClusterTunnels';
+import { ReplicaClient } from './gateway/ReplicaClient';
+import { SessionDirectory } from './gateway/SessionDirectory';
 import { DEFAULT_TUNNEL_LIMITS } from './gateway/tunnelLimits';
 import { upgradeListener } from './gateway/upgradeListener';
 import { ClusterRegistry } from './registry/ClusterRegistry';
@@ -24,6 +28,7 @@ export const gpuFleetPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
         config: coreServices.rootConfig,
         database: coreServices.database,
         discovery: coreServices.discovery,
@@ -55,6 +60,25 @@ export const gpuFleetPlugin = createBackendPlugin({
           `${new URL(baseUrl).pathname}/agent/connect`,
         );
 
+        // Each replica records the sessions it holds, so the others can reach them.
+        const tunnels = new ClusterTunnels(
+          gateway,
+          new SessionDirectory(knex),
+          new ReplicaClient(deps.auth),
+          {
+            replicaId: crypto.randomUUID(),
+            url:
+              deps.config.getOptionalString('gpuFleet.gateway.replicaUrl') ??
+              baseUrl,
+          },
+          registry,
+          deps.logger,
+        );
+        gateway.setSessionHooks({
+          opened: name => tunnels.sessionOpened(name),
+          closed: name => tunnels.sessionClosed(name),
+        });
+
         // Agents authenticate with their cluster token, not a Backstage identity.
         deps.httpRouter.addAuthPolicy({
           path: '/agent',
@@ -67,7 +91,7 @@ export const gpuFleetPlugin = createBackendPlugin({
         });
         deps.httpRouter.use(agentRouter);
         deps.httpRouter.use(
-          createRouter(registry, gateway, {
+          createRouter(registry, gateway, tunnels, {
             ...deps,
             // What kubectl reaches: the backend's external address.
             proxyBaseUrl: () => deps.discovery.getExternalBaseUrl('gpu-fleet'),
@@ -82,7 +106,10 @@ export const gpuFleetPlugin = createBackendPlugin({
             );
           }
         });
-        deps.lifecycle.addShutdownHook(() => gateway.close());
+        deps.lifecycle.addShutdownHook(async () => {
+          gateway.close();
+          await tunnels.shutdown();
+        });
       },
     });
   },

@@ -28,8 +28,17 @@ function refuse(socket: Duplex, status: number, message: string) {
   );
 }
 
-/** Holds every agent's live session: at most one per cluster. */
+/** Told when this replica's sessions open and close (the replica directory listens). */
+export interface SessionHooks {
+  opened(clusterName: string): Promise<void>;
+  /** Resolves true when the closed session was still the cluster's current one. */
+  closed(clusterName: string): Promise<boolean>;
+}
+
+/** Holds every agent's live session on this replica: at most one per cluster. */
 export class AgentGateway {
+  private hooks?: SessionHooks;
+
   private readonly sessions = new Map<string, TunnelSession>();
   private readonly server: WebSocketServer;
 
@@ -53,6 +62,17 @@ export class AgentGateway {
           'the cluster token was rotated or revoked',
         ),
     );
+  }
+
+  setSessionHooks(hooks: SessionHooks) {
+    this.hooks = hooks;
+  }
+
+  /** Ends a cluster's session on this replica, if it has one. */
+  closeSession(clusterName: string, code: number, reason: string): boolean {
+    const session = this.sessions.get(clusterName);
+    session?.goAway(code, reason);
+    return session !== undefined;
   }
 
   isConnected(clusterName: string): boolean {
@@ -123,8 +143,11 @@ export class AgentGateway {
       closed => {
         if (this.sessions.get(clusterName) === closed) {
           this.sessions.delete(clusterName);
-          this.registry
-            .markDisconnected(clusterName)
+          // Another replica may hold a newer session; then it is not disconnected.
+          (this.hooks ? this.hooks.closed(clusterName) : Promise.resolve(true))
+            .then(current =>
+              current ? this.registry.markDisconnected(clusterName) : undefined,
+            )
             .catch(error =>
               this.logger.error(
                 `could not mark ${clusterName} disconnected: ${error}`,
@@ -135,6 +158,13 @@ export class AgentGateway {
     );
     // Registered first, so the old session's close does not mark it disconnected.
     this.sessions.set(clusterName, session);
+    this.hooks
+      ?.opened(clusterName)
+      .catch(error =>
+        this.logger.error(
+          `could not record ${clusterName}'s session: ${error}`,
+        ),
+      );
     previous?.goAway(
       CloseCode.Replaced,
       'replaced by a newer session of this cluster',

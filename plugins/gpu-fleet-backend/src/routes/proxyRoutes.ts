@@ -1,9 +1,10 @@
 import { pipeline } from 'node:stream/promises';
-import express, { Response } from 'express';
+import express from 'express';
 import Router from 'express-promise-router';
 import { gpuFleetClusterProxyPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
-import { AgentGateway } from '../gateway/AgentGateway';
+import { ClusterTunnels } from '../gateway/ClusterTunnels';
 import { statusOf, TunnelRequest } from '../gateway/TunnelStream';
+import { sendKubeStatus } from './kubeStatus';
 import { authorize, clusterNameParam } from './requestContext';
 import { RouteDeps } from './types';
 
@@ -19,29 +20,8 @@ const RETURNED_HEADERS = [
   'audit-id',
 ];
 
-/** Errors in the shape kubectl and client libraries understand. */
-function sendStatus(res: Response, code: number, message: string) {
-  const reasons: Record<number, string> = {
-    400: 'BadRequest',
-    403: 'Forbidden',
-    404: 'NotFound',
-    413: 'RequestEntityTooLarge',
-    503: 'ServiceUnavailable',
-    504: 'Timeout',
-  };
-  res.status(code).json({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason: reasons[code] ?? 'InternalError',
-    code,
-  });
-}
-
 export function proxyRoutes(
-  gateway: AgentGateway,
+  tunnels: Pick<ClusterTunnels, 'request'>,
   deps: RouteDeps,
   maxBodyBytes: number,
 ) {
@@ -58,7 +38,7 @@ export function proxyRoutes(
     const prefix = `/clusters/${name}/proxy`;
     const path = req.url.slice(req.url.indexOf(prefix) + prefix.length) || '/';
     if (!API_PATH.test(path)) {
-      sendStatus(
+      sendKubeStatus(
         res,
         400,
         `path: '${path.split('?')[0]}' is not a Kubernetes API path`,
@@ -75,7 +55,7 @@ export function proxyRoutes(
     const longLived = LONG_LIVED.test(path);
     let response;
     try {
-      response = await gateway.request(name, {
+      response = await tunnels.request(name, {
         method: req.method as TunnelRequest['method'],
         path,
         headers,
@@ -88,7 +68,7 @@ export function proxyRoutes(
         signal: caller.signal,
       });
     } catch (error) {
-      sendStatus(res, statusOf(error), (error as Error).message);
+      sendKubeStatus(res, statusOf(error), (error as Error).message);
       return;
     }
     res.status(response.status);

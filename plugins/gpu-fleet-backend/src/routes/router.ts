@@ -2,10 +2,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { InputError } from '@backstage/errors';
 import { AgentGateway } from '../gateway/AgentGateway';
+import { ClusterTunnels } from '../gateway/ClusterTunnels';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { clusterRoutes } from './clusterRoutes';
 import { kubeconfigRoutes } from './kubeconfigRoutes';
 import { proxyRoutes } from './proxyRoutes';
+import { replicaRoutes } from './replicaRoutes';
 import { tokenRoutes } from './tokenRoutes';
 import { RouteDeps } from './types';
 
@@ -33,11 +35,13 @@ function jsonBody(): express.RequestHandler {
 export function createRouter(
   registry: ClusterRegistry,
   gateway: AgentGateway,
+  tunnels: Pick<ClusterTunnels, 'request'>,
   deps: RouteDeps & { proxyBaseUrl: () => Promise<string> },
 ) {
   const router = Router();
   // Before the JSON parser: proxied bodies must reach the cluster untouched.
-  router.use(proxyRoutes(gateway, deps, MAX_PROXY_BODY_BYTES));
+  router.use(proxyRoutes(tunnels, deps, MAX_PROXY_BODY_BYTES));
+  router.use(replicaRoutes(gateway, deps, MAX_PROXY_BODY_BYTES));
   router.use(jsonBody());
   router.use(clusterRoutes(registry, deps));
   router.use(tokenRoutes(registry, deps));

@@ -1,0 +1,144 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { connectAnsweringAgent } from '../__testUtils__/testAgent';
+import { gpuFleetPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const user = `Bearer ${mockCredentials.user.token()}`;
+
+/** Two backend replicas sharing one database, as behind a load balancer. */
+describe.each(databases.eachSupportedId())(
+  'several backend replicas on %s',
+  databaseId => {
+    async function startReplica(knex: Knex) {
+      const backend = await startTestBackend({
+        features: [
+          gpuFleetPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: { backend: { baseUrl: 'http://localhost:7007' } },
+          }),
+        ],
+      });
+      return {
+        backend,
+        port: backend.server.port(),
+        api: request(backend.server),
+      };
+    }
+
+    async function startTwo() {
+      const knex = await databases.init(databaseId);
+      const a = await startReplica(knex);
+      const b = await startReplica(knex);
+      const attached = await a.api
+        .post('/api/gpu-fleet/clusters')
+        .set('Authorization', user)
+        .send({ name: 'eks-p5', provider: 'eks' });
+      expect(attached.status).toBe(201);
+      return { a, b, knex, token: attached.body.token as string };
+    }
+
+    const nodes = '/api/gpu-fleet/clusters/eks-p5/proxy/api/v1/nodes';
+
+    it('passes a request that lands on one replica to the replica holding the session', async () => {
+      const { a, b, token } = await startTwo();
+      await connectAnsweringAgent(b.port, 'eks-p5', token, 'agent-on-b');
+
+      const viaA = await a.api.get(nodes).set('Authorization', user);
+      expect(viaA.status).toBe(200);
+      expect(JSON.parse(viaA.text)).toEqual({
+        agentId: 'agent-on-b',
+        method: 'GET',
+        path: '/api/v1/nodes',
+      });
+      const viaB = await b.api.get(nodes).set('Authorization', user);
+      expect(JSON.parse(viaB.text).agentId).toBe('agent-on-b');
+    });
+
+    it('keeps one session per cluster across replicas: a newer one elsewhere replaces the old', async () => {
+      const { a, b, token } = await startTwo();
+      const old = await connectAnsweringAgent(b.port, 'eks-p5', token, 'old');
+      await connectAnsweringAgent(a.port, 'eks-p5', token, 'new');
+
+      await expect(old.closed).resolves.toEqual({
+        code: 4000,
+        reason: 'replaced by a newer session of this cluster',
+      });
+      for (const replica of [a, b]) {
+        const res = await replica.api.get(nodes).set('Authorization', user);
+        expect(JSON.parse(res.text).agentId).toBe('new');
+      }
+      const cluster = await b.api
+        .get('/api/gpu-fleet/clusters/eks-p5')
+        .set('Authorization', user);
+      expect(cluster.body.status).toBe('connected');
+    });
+
+    it('closes the session on another replica when the token is rotated', async () => {
+      const { a, b, token } = await startTwo();
+      const agent = await connectAnsweringAgent(b.port, 'eks-p5', token, 'b');
+
+      const rotated = await a.api
+        .post('/api/gpu-fleet/clusters/eks-p5/token/rotate')
+        .set('Authorization', user);
+      expect(rotated.status).toBe(200);
+      await expect(agent.closed).resolves.toMatchObject({ code: 4001 });
+    });
+
+    it('answers 503 once the holding replica has shut down', async () => {
+      const { a, b, token } = await startTwo();
+      await connectAnsweringAgent(b.port, 'eks-p5', token, 'b');
+      await b.backend.stop();
+
+      const res = await a.api.get(nodes).set('Authorization', user);
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ kind: 'Status', code: 503 });
+      const cluster = await a.api
+        .get('/api/gpu-fleet/clusters/eks-p5')
+        .set('Authorization', user);
+      expect(cluster.body.status).toBe('disconnected');
+    });
+
+    it('names the holding replica when it cannot be reached', async () => {
+      const { a, knex } = await startTwo();
+      // A replica that died without a clean shutdown leaves its record behind.
+      await knex('gpu_fleet_agent_sessions').insert({
+        cluster_name: 'eks-p5',
+        replica_id: 'crashed-replica',
+        replica_url: 'http://127.0.0.1:1/api/gpu-fleet',
+        connected_at: new Date(),
+      });
+      const res = await a.api.get(nodes).set('Authorization', user);
+      expect(res.status).toBe(503);
+      expect(res.body.message).toContain('(crashed-replica) is unreachable');
+    });
+
+    it('refuses the replica routes to users and to other plugins', async () => {
+      const { a } = await startTwo();
+      const asUser = await a.api
+        .post('/api/gpu-fleet/replica/clusters/eks-p5/tunnel')
+        .set('Authorization', user)
+        .send('');
+      expect(asUser.status).toBe(403);
+      const catalog = mockCredentials.service.token({
+        onBehalfOf: mockCredentials.service('plugin:catalog'),
+        targetPluginId: 'gpu-fleet',
+      });
+      const asCatalog = await a.api
+        .post('/api/gpu-fleet/replica/clusters/eks-p5/session/close')
+        .set('Authorization', `Bearer ${catalog}`)
+        .send('{}');
+      expect(asCatalog.status).toBe(403);
+      expect(asCatalog.body.error.message).toContain('only gpu-fleet replicas');
+    });
+  },
+);
