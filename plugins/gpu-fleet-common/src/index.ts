@@ -13,3 +13,4 @@ export * from './schemas';
 export * from './types';
 export * from './tunnel/frames';
 export * from './inventory/types';
+export * from './labels';

@@ -40,11 +40,13 @@ describe('provider profiles', () => {
       'gpu-fleet.io/nodepool',
       'truefoundry.com/nodepool',
       'eks.amazonaws.com/nodegroup',
+      'karpenter.sh/nodepool',
     ]);
     expect(providerProfiles.eks.gpuTypeLabels).toEqual([
       'gpu-fleet.io/gpu-type',
       'truefoundry.com/gpu_type',
       'nvidia.com/gpu.product',
+      'amd.com/gpu.product-name',
       'node.kubernetes.io/instance-type',
     ]);
     expect(providerProfiles.gke.nodePoolLabels).toContain(

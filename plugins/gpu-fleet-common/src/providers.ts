@@ -37,12 +37,14 @@ export interface ProviderProfile {
   notes: string[];
 }
 
-// The suite's own labels win, then migrants' labels, then GPU Feature Discovery.
+// The suite's own labels win, then migrants' labels, then GPU Feature Discovery
+// (or its AMD counterpart, the node labeller).
 const SUITE_NODEPOOL = ['gpu-fleet.io/nodepool', 'truefoundry.com/nodepool'];
 const SUITE_GPU_TYPE = [
   'gpu-fleet.io/gpu-type',
   'truefoundry.com/gpu_type',
   'nvidia.com/gpu.product',
+  'amd.com/gpu.product-name',
 ];
 const LABEL_BY_HAND =
   'Node pools are not discovered on this provider: label every node with gpu-fleet.io/nodepool and gpu-fleet.io/gpu-type where the provider does not expose them.';
@@ -66,12 +68,16 @@ export const providerProfiles: Record<ProviderId, ProviderProfile> = {
     kind: 'hyperscaler',
     managedAddons: [],
     nodePoolDiscovery: 'automatic',
-    nodePoolLabels: [...SUITE_NODEPOOL, 'eks.amazonaws.com/nodegroup'],
+    nodePoolLabels: [
+      ...SUITE_NODEPOOL,
+      'eks.amazonaws.com/nodegroup',
+      'karpenter.sh/nodepool',
+    ],
     gpuTypeLabels: [...SUITE_GPU_TYPE, 'node.kubernetes.io/instance-type'],
     defaultAddons: HYPERSCALER_DEFAULTS,
     defaultTolerations: [GPU_TAINT],
     notes: [
-      'Node groups are discovered from eks.amazonaws.com/nodegroup; GPU type from the instance type (p5.48xlarge is 8 × H100).',
+      'Node groups are discovered from eks.amazonaws.com/nodegroup (karpenter.sh/nodepool for Karpenter nodes); GPU type from the instance type (p5.48xlarge is 8 × H100).',
       'Spot and on-demand come from eks.amazonaws.com/capacityType.',
     ],
   },
@@ -96,7 +102,11 @@ export const providerProfiles: Record<ProviderId, ProviderProfile> = {
     managedAddons: [],
     nodePoolDiscovery: 'automatic',
     nodePoolLabels: [...SUITE_NODEPOOL, 'cloud.google.com/gke-nodepool'],
-    gpuTypeLabels: [...SUITE_GPU_TYPE, 'cloud.google.com/gke-accelerator'],
+    gpuTypeLabels: [
+      ...SUITE_GPU_TYPE,
+      'cloud.google.com/gke-accelerator',
+      'node.kubernetes.io/instance-type',
+    ],
     defaultAddons: HYPERSCALER_DEFAULTS,
     defaultTolerations: [GPU_TAINT],
     notes: [

@@ -1,0 +1,5 @@
+export * from './capacityType';
+export * from './gpuTypes';
+export * from './kubeShapes';
+export * from './nodeInventory';
+export * from './podGpuRequests';
