@@ -44,7 +44,8 @@ export interface ResourceType {
   returnDeletedObject: boolean;
   /** Events may be created by PUT; everything else answers 404. */
   allowCreateOnUpdate: boolean;
-  nameRule: 'subdomain' | 'label' | 'dns1035';
+  /** RBAC objects only need to be a valid URL path segment (e.g. `system:viewer`). */
+  nameRule: 'subdomain' | 'label' | 'dns1035' | 'pathSegment';
   /** Field selector paths beyond metadata.name and metadata.namespace. */
   fieldSelectors: string[];
   /** Set when the type comes from a CustomResourceDefinition. */
@@ -203,5 +204,35 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
     subresources: ['status'],
     hasGeneration: true,
     returnDeletedObject: true,
+  }),
+  builtin({
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'roles',
+    kind: 'Role',
+    nameRule: 'pathSegment',
+  }),
+  builtin({
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'rolebindings',
+    kind: 'RoleBinding',
+    nameRule: 'pathSegment',
+  }),
+  builtin({
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'clusterroles',
+    kind: 'ClusterRole',
+    namespaced: false,
+    nameRule: 'pathSegment',
+  }),
+  builtin({
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'clusterrolebindings',
+    kind: 'ClusterRoleBinding',
+    namespaced: false,
+    nameRule: 'pathSegment',
   }),
 ];

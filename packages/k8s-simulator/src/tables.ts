@@ -463,6 +463,46 @@ const CRD_COLUMNS: Column[] = [
   },
 ];
 
+// kubectl shows roles by creation time and bindings by the role they grant.
+const ROLE_COLUMNS: Column[] = [
+  NAME,
+  {
+    name: 'Created At',
+    type: 'date',
+    description: 'When the role was created.',
+    cell: r => r.metadata.creationTimestamp,
+  },
+];
+
+function subjectNames(binding: KubeObject, kind: string): string {
+  return arr(binding.subjects)
+    .filter(s => s.kind === kind)
+    .map(s =>
+      kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name,
+    )
+    .join(', ');
+}
+
+const BINDING_COLUMNS: Column[] = [
+  NAME,
+  {
+    name: 'Role',
+    type: 'string',
+    description: 'The role this binding grants.',
+    cell: b => `${obj(b.roleRef).kind}/${obj(b.roleRef).name}`,
+  },
+  AGE,
+  ...['User', 'Group', 'ServiceAccount'].map(
+    (kind): Column => ({
+      name: `${kind}s`,
+      type: 'string',
+      description: `${kind} subjects of the binding.`,
+      priority: 1,
+      cell: b => subjectNames(b, kind),
+    }),
+  ),
+];
+
 function customColumns(type: ResourceType): Column[] {
   const printer = (type.printerColumns ?? []).map(
     (pc): Column => ({
@@ -510,6 +550,12 @@ function columnsFor(type: ResourceType): Column[] {
       return EVENT_COLUMNS;
     case 'apiextensions.k8s.io/customresourcedefinitions':
       return CRD_COLUMNS;
+    case 'rbac.authorization.k8s.io/roles':
+    case 'rbac.authorization.k8s.io/clusterroles':
+      return ROLE_COLUMNS;
+    case 'rbac.authorization.k8s.io/rolebindings':
+    case 'rbac.authorization.k8s.io/clusterrolebindings':
+      return BINDING_COLUMNS;
     default:
       return [NAME, AGE];
   }

@@ -19,8 +19,26 @@ const LABEL_MESSAGE =
 const DNS1035_MESSAGE =
   "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
-function required(field: string): StatusCause {
-  return { reason: 'FieldValueRequired', message: 'Required value', field };
+function required(field: string, detail?: string): StatusCause {
+  return {
+    reason: 'FieldValueRequired',
+    message: detail ? `Required value: ${detail}` : 'Required value',
+    field,
+  };
+}
+
+function unsupported(
+  field: string,
+  value: unknown,
+  supported: string[],
+): StatusCause {
+  return {
+    reason: 'FieldValueNotSupported',
+    message: `Unsupported value: ${JSON.stringify(
+      value ?? '',
+    )}: supported values: ${supported.map(v => JSON.stringify(v)).join(', ')}`,
+    field,
+  };
 }
 
 function invalidValue(
@@ -47,6 +65,11 @@ export function nameProblem(
   if (rule === 'subdomain') {
     if (name.length > 253) return 'must be no more than 253 characters';
     return DNS1123_SUBDOMAIN.test(name) ? undefined : SUBDOMAIN_MESSAGE;
+  }
+  if (rule === 'pathSegment') {
+    if (name === '.' || name === '..') return `may not be '${name}'`;
+    const bad = ['/', '%'].find(c => name.includes(c));
+    return bad ? `may not contain '${bad}'` : undefined;
   }
   if (name.length > 63) return 'must be no more than 63 characters';
   if (rule === 'dns1035') {
@@ -162,6 +185,110 @@ function validateDataKeys(data: unknown, field: string, causes: StatusCause[]) {
   }
 }
 
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const nonEmptyList = (v: unknown) => Array.isArray(v) && v.length > 0;
+
+// The API server's PolicyRule checks: a rule names verbs and either resources
+// (with their API groups) or, in ClusterRoles only, non-resource URLs.
+function validatePolicyRules(
+  obj: KubeObject,
+  namespaced: boolean,
+  causes: StatusCause[],
+) {
+  const rules = Array.isArray(obj.rules) ? obj.rules : [];
+  rules.forEach((raw, i) => {
+    const at = `rules[${i}]`;
+    const rule = isPlainObject(raw) ? raw : {};
+    if (!nonEmptyList(rule.verbs)) {
+      causes.push(
+        required(`${at}.verbs`, 'verbs must contain at least one value'),
+      );
+    }
+    if (nonEmptyList(rule.nonResourceURLs)) {
+      if (namespaced) {
+        causes.push(
+          invalidValue(
+            `${at}.nonResourceURLs`,
+            rule.nonResourceURLs,
+            'namespaced rules cannot apply to non-resource URLs',
+          ),
+        );
+      }
+      if (nonEmptyList(rule.apiGroups) || nonEmptyList(rule.resources)) {
+        causes.push(
+          invalidValue(
+            `${at}.nonResourceURLs`,
+            rule.nonResourceURLs,
+            'rules cannot apply to both regular resources and non-resource URLs',
+          ),
+        );
+      }
+      return;
+    }
+    if (!nonEmptyList(rule.apiGroups)) {
+      causes.push(
+        required(
+          `${at}.apiGroups`,
+          'resource rules must supply at least one api group',
+        ),
+      );
+    }
+    if (!nonEmptyList(rule.resources)) {
+      causes.push(
+        required(
+          `${at}.resources`,
+          'resource rules must supply at least one resource',
+        ),
+      );
+    }
+  });
+}
+
+function validateRoleBinding(
+  obj: KubeObject,
+  namespaced: boolean,
+  causes: StatusCause[],
+) {
+  const roleRef = isPlainObject(obj.roleRef) ? obj.roleRef : {};
+  if (roleRef.apiGroup !== RBAC_GROUP) {
+    causes.push(
+      unsupported('roleRef.apiGroup', roleRef.apiGroup, [RBAC_GROUP]),
+    );
+  }
+  const kinds = namespaced ? ['Role', 'ClusterRole'] : ['ClusterRole'];
+  if (!kinds.includes(String(roleRef.kind))) {
+    causes.push(unsupported('roleRef.kind', roleRef.kind, kinds));
+  }
+  if (typeof roleRef.name !== 'string' || !roleRef.name) {
+    causes.push(required('roleRef.name'));
+  }
+  const subjects = Array.isArray(obj.subjects) ? obj.subjects : [];
+  subjects.forEach((raw, i) => {
+    const at = `subjects[${i}]`;
+    const subject = isPlainObject(raw) ? raw : {};
+    if (typeof subject.name !== 'string' || !subject.name) {
+      causes.push(required(`${at}.name`));
+    }
+    if (!['ServiceAccount', 'User', 'Group'].includes(String(subject.kind))) {
+      causes.push(
+        unsupported(`${at}.kind`, subject.kind, [
+          'ServiceAccount',
+          'User',
+          'Group',
+        ]),
+      );
+    }
+    // A ClusterRoleBinding cannot default a service account's namespace.
+    if (
+      subject.kind === 'ServiceAccount' &&
+      !namespaced &&
+      !subject.namespace
+    ) {
+      causes.push(required(`${at}.namespace`));
+    }
+  });
+}
+
 function validateDeployment(obj: KubeObject, causes: StatusCause[]) {
   const spec = isPlainObject(obj.spec) ? obj.spec : {};
   const selector = spec.selector;
@@ -270,13 +397,9 @@ function validateCrd(obj: KubeObject, causes: StatusCause[]) {
     causes.push(required('spec.names.kind'));
   }
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
-    causes.push({
-      reason: 'FieldValueNotSupported',
-      message: `Unsupported value: ${JSON.stringify(
-        spec.scope ?? '',
-      )}: supported values: "Cluster", "Namespaced"`,
-      field: 'spec.scope',
-    });
+    causes.push(
+      unsupported('spec.scope', spec.scope, ['Cluster', 'Namespaced']),
+    );
   }
   const versions = Array.isArray(spec.versions)
     ? spec.versions.filter(isPlainObject)
@@ -447,6 +570,14 @@ export function validateObject(
       break;
     case 'apiextensions.k8s.io/CustomResourceDefinition':
       validateCrd(obj, causes);
+      break;
+    case `${RBAC_GROUP}/Role`:
+    case `${RBAC_GROUP}/ClusterRole`:
+      validatePolicyRules(obj, type.namespaced, causes);
+      break;
+    case `${RBAC_GROUP}/RoleBinding`:
+    case `${RBAC_GROUP}/ClusterRoleBinding`:
+      validateRoleBinding(obj, type.namespaced, causes);
       break;
     default:
       break;

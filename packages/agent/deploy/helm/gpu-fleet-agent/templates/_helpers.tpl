@@ -1,0 +1,34 @@
+{{/* Object names follow the release name (gpu-fleet-agent in the portal's command). */}}
+{{- define "gpu-fleet-agent.name" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "gpu-fleet-agent.serviceAccountName" -}}
+{{- default (include "gpu-fleet-agent.name" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{- define "gpu-fleet-agent.tokenSecretName" -}}
+{{- default (printf "%s-token" (include "gpu-fleet-agent.name" .)) .Values.existingSecret -}}
+{{- end -}}
+
+{{- define "gpu-fleet-agent.selectorLabels" -}}
+app.kubernetes.io/name: gpu-fleet-agent
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "gpu-fleet-agent.labels" -}}
+{{ include "gpu-fleet-agent.selectorLabels" . }}
+app.kubernetes.io/part-of: gpu-fleet
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/* Enabled add-on ids, comma-separated and sorted, for the Deployment annotation. */}}
+{{- define "gpu-fleet-agent.enabledAddons" -}}
+{{- $enabled := list -}}
+{{- range $id, $addon := .Values.addons -}}
+{{- if $addon.enabled -}}{{- $enabled = append $enabled $id -}}{{- end -}}
+{{- end -}}
+{{- $enabled | sortAlpha | join "," -}}
+{{- end -}}
