@@ -4,85 +4,18 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import {
-  decodeFrame,
-  encodeFrame,
-  Frame,
-  FrameType,
-} from '@gpu-fleet/plugin-gpu-fleet-common';
+import { FrameType } from '@gpu-fleet/plugin-gpu-fleet-common';
 import request from 'supertest';
 import WebSocket from 'ws';
+import {
+  connectTestAgent as connect,
+  helloFrame as hello,
+} from '../__testUtils__/testAgent';
 import { gpuFleetPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-
-interface TestAgent {
-  ws: WebSocket;
-  frames: Frame[];
-  nextFrame(): Promise<Frame>;
-  closed: Promise<{ code: number; reason: string }>;
-  send(frame: Frame): void;
-}
-
-function connect(
-  port: number,
-  cluster: string,
-  token: string,
-): Promise<TestAgent> {
-  const ws = new WebSocket(
-    `ws://localhost:${port}/api/gpu-fleet/agent/connect`,
-    {
-      headers: {
-        authorization: `Bearer ${token}`,
-        'x-gpu-fleet-cluster': cluster,
-      },
-    },
-  );
-  const frames: Frame[] = [];
-  const waiters: Array<(f: Frame) => void> = [];
-  ws.on('message', data => {
-    const frame = decodeFrame(data as Buffer);
-    const waiter = waiters.shift();
-    if (waiter) waiter(frame);
-    else frames.push(frame);
-  });
-  const closed = new Promise<{ code: number; reason: string }>(resolve =>
-    ws.on('close', (code, reason) =>
-      resolve({ code, reason: reason.toString() }),
-    ),
-  );
-  return new Promise((resolve, reject) => {
-    ws.once('unexpected-response', (_req, res) =>
-      reject(new Error(`HTTP ${res.statusCode}`)),
-    );
-    ws.once('error', reject);
-    ws.once('open', () =>
-      resolve({
-        ws,
-        frames,
-        closed,
-        nextFrame: () =>
-          frames.length
-            ? Promise.resolve(frames.shift()!)
-            : new Promise(r => waiters.push(r)),
-        send: frame => ws.send(encodeFrame(frame)),
-      }),
-    );
-  });
-}
-
-const hello = (clusterName: string): Frame => ({
-  type: 'Hello',
-  streamId: 0,
-  payload: {
-    protocolVersion: 1,
-    agentVersion: '0.1.0-test',
-    clusterName,
-    kubernetesVersion: 'v1.30.2',
-  },
-});
 
 describe.each(databases.eachSupportedId())(
   'agent gateway on %s',
