@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,6 +13,8 @@ export const screenshotDir = path.join(repoRoot, '.data', 'screenshots');
 
 export interface Portal {
   baseUrl: string;
+  /** A static token the backend accepts, for tests that call its REST API. */
+  apiToken: string;
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startPortal(): Promise<Portal> {
   const baseUrl = `http://localhost:${port}`;
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-fleet-e2e-'));
   const configFile = path.join(workDir, 'app-config.e2e.yaml');
+  const apiToken = crypto.randomBytes(24).toString('base64url');
   fs.writeFileSync(
     configFile,
     [
@@ -68,6 +72,9 @@ export async function startPortal(): Promise<Portal> {
       `  baseUrl: '${baseUrl}'`,
       `  listen: { port: ${port} }`,
       `  cors: { origin: '${baseUrl}' }`,
+      `  auth:`,
+      `    externalAccess:`,
+      `      - { type: static, options: { token: '${apiToken}', subject: e2e-tests } }`,
       `  database: { client: better-sqlite3, connection: { directory: '${workDir}/sqlite' } }`,
     ].join('\n'),
   );
@@ -91,6 +98,7 @@ export async function startPortal(): Promise<Portal> {
 
   return {
     baseUrl,
+    apiToken,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise(r => child.once('exit', r));

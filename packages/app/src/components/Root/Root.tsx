@@ -22,6 +22,11 @@ import {
 import MenuIcon from '@material-ui/icons/Menu';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import GroupIcon from '@material-ui/icons/People';
+import MemoryIcon from '@material-ui/icons/Memory';
+import DashboardIcon from '@material-ui/icons/Dashboard';
+import BarChartIcon from '@material-ui/icons/BarChart';
+import StorageIcon from '@material-ui/icons/Storage';
+import AddToQueueIcon from '@material-ui/icons/AddToQueue';
 
 const useSidebarLogoStyles = makeStyles({
   root: {
@@ -63,6 +68,25 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           icon={GroupIcon}
         />
         <SidebarItem icon={CreateComponentIcon} to="create" text="Create..." />
+      </SidebarGroup>
+      <SidebarDivider />
+      <SidebarGroup label="GPU Fleet" icon={<MemoryIcon />}>
+        <SidebarItem icon={DashboardIcon} to="gpu-fleet" text="GPU Fleet" end />
+        <SidebarItem
+          icon={BarChartIcon}
+          to="gpu-fleet/capacity"
+          text="GPU capacity"
+        />
+        <SidebarItem
+          icon={StorageIcon}
+          to="gpu-fleet/clusters"
+          text="Clusters"
+        />
+        <SidebarItem
+          icon={AddToQueueIcon}
+          to="gpu-fleet/clusters/attach"
+          text="Attach cluster"
+        />
       </SidebarGroup>
       <SidebarSpace />
       <SidebarDivider />

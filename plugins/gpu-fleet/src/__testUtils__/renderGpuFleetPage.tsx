@@ -1,0 +1,64 @@
+import {
+  renderInTestApp,
+  TestApiProvider,
+  mockApis,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ReactElement } from 'react';
+import { useLocation } from 'react-router-dom';
+import { gpuFleetApiRef } from '../api/GpuFleetApi';
+import {
+  attachClusterRouteRef,
+  capacityRouteRef,
+  clustersRouteRef,
+  fleetRouteRef,
+} from '../routes';
+import { MockGpuFleetApi } from './mockGpuFleetApi';
+
+/** Shows where the page sent the browser, so tests can read the URL. */
+export const LocationProbe = () => {
+  const location = useLocation();
+  return (
+    <output aria-label="current location">
+      {location.pathname}
+      {location.search}
+    </output>
+  );
+};
+
+export function renderGpuFleetPage(
+  element: ReactElement,
+  options: {
+    api: MockGpuFleetApi;
+    url?: string;
+    allowTokenManagement?: boolean;
+  },
+) {
+  const permissionApi = mockApis.permission({
+    authorize:
+      options.allowTokenManagement === false
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  });
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [gpuFleetApiRef, options.api],
+        [permissionApiRef, permissionApi],
+      ]}
+    >
+      {element}
+      <LocationProbe />
+    </TestApiProvider>,
+    {
+      routeEntries: options.url ? [options.url] : undefined,
+      mountedRoutes: {
+        '/gpu-fleet': fleetRouteRef,
+        '/gpu-fleet/capacity': capacityRouteRef,
+        '/gpu-fleet/clusters': clustersRouteRef,
+        '/gpu-fleet/clusters/attach': attachClusterRouteRef,
+      },
+    },
+  );
+}

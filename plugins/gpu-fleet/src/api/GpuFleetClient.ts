@@ -1,0 +1,162 @@
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type {
+  AttachClusterRequest,
+  AttachClusterResponse,
+  AuditEntry,
+  CapacityGroupKey,
+  CapacityHistoryResponse,
+  CapacityResponse,
+  Cluster,
+  ClusterInventoryResponse,
+  UpdateClusterRequest,
+} from '@gpu-fleet/plugin-gpu-fleet-common';
+import {
+  CapacityFilters,
+  ClusterListQuery,
+  GpuFleetApi,
+  PrerequisiteView,
+  TokenRotation,
+} from './GpuFleetApi';
+
+// The registry's largest page.
+const PAGE_SIZE = 500;
+
+type Query = Record<string, string | number | undefined>;
+
+function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function capacityQuery(
+  groupBy: CapacityGroupKey[],
+  filters: CapacityFilters = {},
+): Query {
+  return {
+    groupBy: groupBy.length > 0 ? groupBy.join(',') : undefined,
+    provider: filters.provider,
+    gpuType: filters.gpuType,
+    cluster: filters.cluster,
+    capacityType: filters.capacityType,
+  };
+}
+
+const clusterPath = (name: string) => `/clusters/${encodeURIComponent(name)}`;
+
+/** Talks to /api/gpu-fleet with the signed-in person's credentials. */
+export class GpuFleetClient implements GpuFleetApi {
+  constructor(
+    private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+  ) {}
+
+  async listClusters(query: ClusterListQuery = {}): Promise<Cluster[]> {
+    const clusters: Cluster[] = [];
+    for (;;) {
+      const page = await this.request<{ items: Cluster[]; totalCount: number }>(
+        'GET',
+        `/clusters${queryString({
+          ...query,
+          limit: PAGE_SIZE,
+          offset: clusters.length,
+        })}`,
+      );
+      clusters.push(...page.items);
+      if (page.items.length === 0 || clusters.length >= page.totalCount) {
+        return clusters;
+      }
+    }
+  }
+
+  getCluster(name: string): Promise<Cluster> {
+    return this.request('GET', clusterPath(name));
+  }
+
+  attachCluster(request: AttachClusterRequest): Promise<AttachClusterResponse> {
+    return this.request('POST', '/clusters', request);
+  }
+
+  updateCluster(name: string, request: UpdateClusterRequest): Promise<Cluster> {
+    return this.request('PATCH', clusterPath(name), request);
+  }
+
+  detachCluster(name: string): Promise<Cluster> {
+    return this.request('DELETE', clusterPath(name));
+  }
+
+  rotateToken(name: string): Promise<TokenRotation> {
+    return this.request('POST', `${clusterPath(name)}/token/rotate`);
+  }
+
+  revokeToken(name: string): Promise<Cluster> {
+    return this.request('POST', `${clusterPath(name)}/token/revoke`);
+  }
+
+  async getPrerequisites(name: string): Promise<PrerequisiteView[]> {
+    const body = await this.request<{ checks: PrerequisiteView[] }>(
+      'GET',
+      `${clusterPath(name)}/prerequisites`,
+    );
+    return body.checks;
+  }
+
+  async getAudit(
+    name: string,
+    options: { limit?: number; before?: number } = {},
+  ): Promise<AuditEntry[]> {
+    const body = await this.request<{ items: AuditEntry[] }>(
+      'GET',
+      `${clusterPath(name)}/audit${queryString(options)}`,
+    );
+    return body.items;
+  }
+
+  getClusterInventory(name: string): Promise<ClusterInventoryResponse> {
+    return this.request('GET', `${clusterPath(name)}/inventory`);
+  }
+
+  getCapacity(
+    groupBy: CapacityGroupKey[],
+    filters?: CapacityFilters,
+  ): Promise<CapacityResponse> {
+    return this.request(
+      'GET',
+      `/capacity${queryString(capacityQuery(groupBy, filters))}`,
+    );
+  }
+
+  getCapacityHistory(
+    groupBy: CapacityGroupKey[],
+    range: { from: Date; to: Date },
+    filters?: CapacityFilters,
+  ): Promise<CapacityHistoryResponse> {
+    return this.request(
+      'GET',
+      `/capacity/history${queryString({
+        ...capacityQuery(groupBy, filters),
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+      })}`,
+    );
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const baseUrl = await this.deps.discoveryApi.getBaseUrl('gpu-fleet');
+    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers:
+        body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
+  }
+}

@@ -1,0 +1,1 @@
+export { AttachClusterPage } from './AttachClusterPage';

@@ -1,0 +1,2 @@
+export { CapacityPage } from './CapacityPage';
+export type { CapacityPageProps } from './CapacityPage';
