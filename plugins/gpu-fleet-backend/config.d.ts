@@ -31,6 +31,15 @@ export interface Config {
        */
       replicaUrl?: string;
     };
+    proxy?: {
+      /**
+       * Largest request body the Kubernetes proxy passes to a cluster, in
+       * bytes (default 16 MiB); larger ones get 413 naming this key. Bodies
+       * stream through the tunnel as the agent takes them, so this bounds
+       * the size of one object, not memory.
+       */
+      maxRequestBodyBytes?: number;
+    };
     clusterTokens?: {
       /**
        * How long a cluster token stays valid after it is issued or rotated;

@@ -1,9 +1,13 @@
 import { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   decodeFrame,
+  describeZodIssues,
   encodeFrame,
   Frame,
+  PrerequisiteReport,
+  prerequisiteReportSchema,
   TUNNEL_PROTOCOL_VERSION,
   TunnelProtocolError,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
@@ -21,10 +25,13 @@ const RETURNED_HEADERS = [
 
 interface Stream {
   abort: AbortController;
+  /** Response bytes the control plane will still take. */
   credit: number;
   resume?: () => void;
-  body: Buffer[];
-  request?: Extract<Frame, { type: 'Request' }>['payload'];
+  /** The request body on its way to the API server. */
+  upload?: PassThrough;
+  /** Request body bytes received and not yet granted back. */
+  uploadOutstanding: number;
 }
 
 export interface AgentLogger {
@@ -44,6 +51,9 @@ export class AgentConnection {
   private windowBytes = 256 * 1024;
   private readonly streams = new Map<number, Stream>();
   private retryTimer?: NodeJS.Timeout;
+  private reportTimer?: NodeJS.Timeout;
+  /** The session a prerequisite run is under way for. */
+  private checkingFor?: WebSocket;
 
   constructor(
     private readonly config: AgentConfig,
@@ -54,6 +64,11 @@ export class AgentConnection {
       initialBackoffMs?: number;
       maxBackoffMs?: number;
       onWelcome?: () => void;
+      /** Checks run after each Welcome and every intervalMs while connected. */
+      prerequisites?: {
+        run(): Promise<PrerequisiteReport>;
+        intervalMs: number;
+      };
     },
   ) {}
 
@@ -65,6 +80,7 @@ export class AgentConnection {
   stop() {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.reportTimer);
     this.socket?.close(1000, 'agent stopping');
   }
 
@@ -99,7 +115,11 @@ export class AgentConnection {
       this.options.logger.warn(`connection error: ${error.message}`),
     );
     socket.on('close', (code, reason) => {
-      for (const stream of this.streams.values()) stream.abort.abort();
+      clearInterval(this.reportTimer);
+      for (const stream of this.streams.values()) {
+        stream.abort.abort();
+        stream.upload?.destroy();
+      }
       this.streams.clear();
       if (this.stopped) return;
       const delay = this.nextDelayMs();
@@ -148,6 +168,7 @@ export class AgentConnection {
         this.windowBytes = frame.payload.initialWindowBytes;
         this.options.logger.info(`connected as ${this.config.clusterName}`);
         this.options.onWelcome?.();
+        this.startReporting(socket);
         return;
       case 'GoAway':
         this.options.logger.warn(
@@ -158,22 +179,20 @@ export class AgentConnection {
         const stream: Stream = {
           abort: new AbortController(),
           credit: this.windowBytes,
-          body: [],
-          request: frame.payload,
+          uploadOutstanding: 0,
         };
+        // The body streams to the API server while it arrives.
+        if (frame.payload.hasBody) stream.upload = new PassThrough();
         this.streams.set(frame.streamId, stream);
-        if (!frame.payload.hasBody)
-          this.forward(socket, frame.streamId, stream);
+        this.forward(socket, frame.streamId, stream, frame.payload);
         return;
       }
       case 'Data':
-        this.streams.get(frame.streamId)?.body.push(Buffer.from(frame.payload));
+        this.receiveUpload(socket, frame.streamId, frame.payload);
         return;
-      case 'End': {
-        const stream = this.streams.get(frame.streamId);
-        if (stream) this.forward(socket, frame.streamId, stream);
+      case 'End':
+        this.streams.get(frame.streamId)?.upload?.end();
         return;
-      }
       case 'Window': {
         const stream = this.streams.get(frame.streamId);
         if (stream) {
@@ -182,24 +201,94 @@ export class AgentConnection {
         }
         return;
       }
-      case 'Cancel':
-        this.streams.get(frame.streamId)?.abort.abort();
+      case 'Cancel': {
+        const stream = this.streams.get(frame.streamId);
+        stream?.abort.abort();
+        stream?.upload?.destroy();
         this.streams.delete(frame.streamId);
         return;
+      }
       default:
         return;
     }
   }
 
-  private async forward(socket: WebSocket, id: number, stream: Stream) {
-    const request = stream.request!;
+  // Credit goes back once a chunk has moved on towards the API server, so
+  // the control plane never has more than one window in flight here.
+  private receiveUpload(socket: WebSocket, id: number, chunk: Uint8Array) {
+    const stream = this.streams.get(id);
+    if (!stream?.upload) return;
+    stream.uploadOutstanding += chunk.length;
+    if (stream.uploadOutstanding > this.windowBytes) {
+      socket.close(
+        1008,
+        `frame.payload: stream ${id} sent more than its window`,
+      );
+      return;
+    }
+    stream.upload.write(Buffer.from(chunk), error => {
+      stream.uploadOutstanding -= chunk.length;
+      if (!error && this.streams.get(id) === stream) {
+        this.send(socket, {
+          type: 'Window',
+          streamId: id,
+          payload: { bytes: chunk.length },
+        });
+      }
+    });
+  }
+
+  private startReporting(socket: WebSocket) {
+    const prerequisites = this.options.prerequisites;
+    if (!prerequisites) return;
+    const report = () => {
+      if (this.checkingFor === socket) return; // a slow run is still going
+      this.checkingFor = socket;
+      prerequisites
+        .run()
+        .then(body => {
+          const parsed = prerequisiteReportSchema.safeParse(body);
+          if (!parsed.success) {
+            this.options.logger.warn(
+              `prerequisite report not sent: ${
+                describeZodIssues(parsed.error)[0]
+              }`,
+            );
+            return;
+          }
+          this.send(socket, {
+            type: 'Report',
+            streamId: 0,
+            payload: { kind: 'prerequisites', body: parsed.data },
+          });
+        })
+        .catch(error =>
+          this.options.logger.warn(
+            `prerequisite checks failed: ${(error as Error).message}`,
+          ),
+        )
+        .finally(() => {
+          if (this.checkingFor === socket) this.checkingFor = undefined;
+        });
+    };
+    clearInterval(this.reportTimer);
+    report();
+    this.reportTimer = setInterval(report, prerequisites.intervalMs);
+  }
+
+  private async forward(
+    socket: WebSocket,
+    id: number,
+    stream: Stream,
+    request: Extract<Frame, { type: 'Request' }>['payload'],
+  ) {
     let response: IncomingMessage;
     try {
       response = await this.kube.forward({
         method: request.method,
         path: request.path,
         headers: request.headers,
-        body: stream.body.length ? Buffer.concat(stream.body) : undefined,
+        body: stream.upload,
         signal: stream.abort.signal,
       });
     } catch (error) {
@@ -234,10 +323,14 @@ export class AgentConnection {
           while (stream.credit < piece.length) {
             if (stream.abort.signal.aborted) return;
             await new Promise<void>(resolve => {
-              stream.resume = resolve;
-              stream.abort.signal.addEventListener('abort', () => resolve(), {
-                once: true,
-              });
+              const signal = stream.abort.signal;
+              // Removed once resumed, so long responses do not pile up listeners.
+              const done = () => {
+                signal.removeEventListener('abort', done);
+                resolve();
+              };
+              stream.resume = done;
+              signal.addEventListener('abort', done, { once: true });
             });
           }
           stream.credit -= piece.length;

@@ -1,12 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
+import { Readable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 
 export interface ForwardedRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body?: Buffer;
+  /** A stream goes to the API server chunked, as fast as it takes it. */
+  body?: Buffer | Readable;
   signal: AbortSignal;
 }
 
@@ -40,20 +42,42 @@ export class KubeApiForwarder {
         resolve,
       );
       outgoing.on('error', reject);
-      outgoing.end(request.body);
+      const body = request.body;
+      if (body instanceof Readable) {
+        body.on('error', error => outgoing.destroy(error));
+        body.pipe(outgoing);
+      } else {
+        outgoing.end(body);
+      }
     });
   }
 
-  async kubernetesVersion(): Promise<string | undefined> {
+  /** A GET answered in JSON; `body` is undefined when the answer was not JSON. */
+  async getJson(
+    path: string,
+    timeoutMs = 10_000,
+  ): Promise<{ status: number; body: any }> {
     const response = await this.forward({
       method: 'GET',
-      path: '/version',
+      path,
       headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const chunks: Buffer[] = [];
     for await (const chunk of response) chunks.push(chunk as Buffer);
-    if (response.statusCode !== 200) return undefined;
-    return JSON.parse(Buffer.concat(chunks).toString()).gitVersion;
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString());
+    } catch {
+      body = undefined;
+    }
+    return { status: response.statusCode ?? 0, body };
+  }
+
+  async kubernetesVersion(): Promise<string | undefined> {
+    const { status, body } = await this.getJson('/version');
+    return status === 200 && typeof body?.gitVersion === 'string'
+      ? body.gitVersion
+      : undefined;
   }
 }

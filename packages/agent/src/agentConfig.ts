@@ -1,5 +1,9 @@
 import fs from 'node:fs';
 import { isDnsLabel } from '@gpu-fleet/plugin-gpu-fleet-common';
+import {
+  PrerequisiteSettings,
+  readPrerequisiteSettings,
+} from './prerequisites/prerequisiteSettings';
 
 export interface AgentConfig {
   controlPlaneUrl: string;
@@ -7,6 +11,8 @@ export interface AgentConfig {
   token: string;
   /** Unset: in-cluster ServiceAccount, else the default kubeconfig. */
   kubeconfigPath?: string;
+  /** Unset: the defaults (every 10 minutes, network probes on). */
+  prerequisites?: PrerequisiteSettings;
 }
 
 /** Stops the agent at start with every problem and how to fix it. */
@@ -49,8 +55,9 @@ export function readAgentConfig(env: NodeJS.ProcessEnv): AgentConfig {
       `KUBECONFIG points at ${kubeconfigPath}, which does not exist`,
     );
   }
+  const prerequisites = readPrerequisiteSettings(env, problems);
   if (problems.length > 0) {
     throw new AgentConfigError(`cannot start:\n  - ${problems.join('\n  - ')}`);
   }
-  return { controlPlaneUrl, clusterName, token, kubeconfigPath };
+  return { controlPlaneUrl, clusterName, token, kubeconfigPath, prerequisites };
 }

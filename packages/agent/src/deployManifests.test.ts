@@ -10,6 +10,7 @@ import {
   renderAgentInstall,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { readAgentConfig } from './agentConfig';
+import { DEFAULT_PREREQUISITE_SETTINGS } from './prerequisites/prerequisiteSettings';
 import { runKubectl } from './__testUtils__/runKubectl';
 
 jest.setTimeout(60_000);
@@ -247,6 +248,7 @@ describe('example overlay', () => {
       clusterName: 'lambda-h200',
       token: 'gfct_example0000000000000000000000000000000',
       kubeconfigPath: undefined,
+      prerequisites: DEFAULT_PREREQUISITE_SETTINGS,
     });
   });
 

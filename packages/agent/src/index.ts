@@ -2,10 +2,13 @@
 import { AgentConfigError, readAgentConfig } from './agentConfig';
 import { AgentConnection } from './AgentConnection';
 import { KubeApiForwarder } from './KubeApiForwarder';
+import { PrerequisiteChecker } from './prerequisites/PrerequisiteChecker';
+import { DEFAULT_PREREQUISITE_SETTINGS } from './prerequisites/prerequisiteSettings';
 
 export { readAgentConfig, AgentConfigError } from './agentConfig';
 export { AgentConnection } from './AgentConnection';
 export { KubeApiForwarder } from './KubeApiForwarder';
+export { PrerequisiteChecker } from './prerequisites/PrerequisiteChecker';
 
 const log = (level: string) => (message: string) =>
   process.stdout.write(`${new Date().toISOString()} ${level} ${message}\n`);
@@ -21,14 +24,17 @@ export function main() {
     }
     throw error;
   }
-  const connection = new AgentConnection(
-    config,
-    KubeApiForwarder.fromEnvironment(config.kubeconfigPath),
-    {
-      agentVersion: process.env.GPU_FLEET_AGENT_VERSION ?? '0.1.0',
-      logger: { info: log('info'), warn: log('warn') },
+  const kube = KubeApiForwarder.fromEnvironment(config.kubeconfigPath);
+  const settings = config.prerequisites ?? DEFAULT_PREREQUISITE_SETTINGS;
+  const checker = new PrerequisiteChecker(kube, settings);
+  const connection = new AgentConnection(config, kube, {
+    agentVersion: process.env.GPU_FLEET_AGENT_VERSION ?? '0.1.0',
+    logger: { info: log('info'), warn: log('warn') },
+    prerequisites: {
+      run: () => checker.run(),
+      intervalMs: settings.intervalMs,
     },
-  );
+  });
   connection.start();
   const stop = () => {
     connection.stop();

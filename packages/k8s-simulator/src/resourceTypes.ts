@@ -194,6 +194,22 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
     hasGeneration: true,
   }),
   builtin({
+    group: 'storage.k8s.io',
+    version: 'v1',
+    plural: 'storageclasses',
+    kind: 'StorageClass',
+    namespaced: false,
+    shortNames: ['sc'],
+  }),
+  builtin({
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'ingressclasses',
+    kind: 'IngressClass',
+    namespaced: false,
+    hasGeneration: true,
+  }),
+  builtin({
     group: 'apiextensions.k8s.io',
     version: 'v1',
     plural: 'customresourcedefinitions',

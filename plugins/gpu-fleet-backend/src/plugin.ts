@@ -15,6 +15,7 @@ import { upgradeListener } from './gateway/upgradeListener';
 import { ClusterRegistry } from './registry/ClusterRegistry';
 import { ClusterStore } from './registry/ClusterStore';
 import { readRegistryConfig } from './registryConfig';
+import { readMaxProxyBodyBytes } from './routes/proxyRoutes';
 import { createRouter } from './routes/router';
 
 const migrationsDir = resolvePackagePath(
@@ -95,6 +96,7 @@ export const gpuFleetPlugin = createBackendPlugin({
             ...deps,
             // What kubectl reaches: the backend's external address.
             proxyBaseUrl: () => deps.discovery.getExternalBaseUrl('gpu-fleet'),
+            maxProxyBodyBytes: readMaxProxyBodyBytes(deps.config),
           }),
         );
 

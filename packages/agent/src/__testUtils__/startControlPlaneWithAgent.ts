@@ -16,12 +16,24 @@ export async function startControlPlaneWithAgent(options: {
   clusterName: string;
   provider: ProviderId;
   kubeconfig: string;
+  /** Passed to the agent, e.g. its prerequisite checks. */
+  agentOptions?: Pick<
+    ConstructorParameters<typeof AgentConnection>[2],
+    'prerequisites'
+  >;
+  /** Backend configuration under gpuFleet. */
+  gpuFleetConfig?: { proxy?: { maxRequestBodyBytes?: number } };
 }) {
   const { server } = await startTestBackend({
     features: [
       gpuFleetPlugin,
       mockServices.rootConfig.factory({
-        data: { backend: { baseUrl: 'http://localhost:7007' } },
+        data: {
+          backend: { baseUrl: 'http://localhost:7007' },
+          ...(options.gpuFleetConfig
+            ? { gpuFleet: options.gpuFleetConfig }
+            : {}),
+        },
       }),
     ],
   });
@@ -49,6 +61,7 @@ export async function startControlPlaneWithAgent(options: {
       agentVersion: '0.1.0',
       logger: { info: () => {}, warn: () => {} },
       onWelcome: () => welcomed(),
+      ...options.agentOptions,
     },
   );
   agent.start();

@@ -158,13 +158,17 @@ export class AgentGateway {
     );
     // Registered first, so the old session's close does not mark it disconnected.
     this.sessions.set(clusterName, session);
-    this.hooks
-      ?.opened(clusterName)
-      .catch(error =>
-        this.logger.error(
-          `could not record ${clusterName}'s session: ${error}`,
-        ),
+    if (this.hooks) {
+      session.holdWelcomeUntil(
+        this.hooks
+          .opened(clusterName)
+          .catch(error =>
+            this.logger.error(
+              `could not record ${clusterName}'s session: ${error}`,
+            ),
+          ),
       );
+    }
     previous?.goAway(
       CloseCode.Replaced,
       'replaced by a newer session of this cluster',

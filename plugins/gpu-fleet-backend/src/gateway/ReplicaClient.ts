@@ -1,5 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AuthService } from '@backstage/backend-plugin-api';
 import { ReplicaAddress } from './SessionDirectory';
 import {
@@ -80,7 +82,7 @@ export class ReplicaClient {
     path: string,
     method: string,
     headers: Record<string, string>,
-    body?: Buffer,
+    body?: TunnelRequest['body'],
     signal?: AbortSignal,
   ): Promise<http.IncomingMessage> {
     const { token } = await this.auth.getPluginRequestToken({
@@ -89,28 +91,43 @@ export class ReplicaClient {
     });
     const url = new URL(`${holder.url.replace(/\/$/, '')}${path}`);
     const transport = url.protocol === 'https:' ? https : http;
+    const buffered = Buffer.isBuffer(body) ? body : undefined;
+    const streamed = Buffer.isBuffer(body) ? undefined : body;
     return new Promise((resolve, reject) => {
       const outgoing = transport.request(url, {
         method,
         headers: {
           ...headers,
           authorization: `Bearer ${token}`,
-          'content-length': String(body?.length ?? 0),
+          // A streamed body goes chunked, as it arrives from the caller.
+          ...(streamed
+            ? {}
+            : { 'content-length': String(buffered?.length ?? 0) }),
         },
         signal,
       });
       outgoing.on('response', resolve);
-      outgoing.on('error', error =>
-        reject(
-          signal?.aborted
-            ? new TunnelRequestError('the caller went away', 499)
-            : new TunnelRequestError(
-                `the replica holding this cluster's session (${holder.replicaId}) is unreachable: ${error.message}`,
-                503,
-              ),
-        ),
-      );
-      outgoing.end(body);
+      outgoing.on('error', error => {
+        // A refused body (e.g. over the size limit) keeps its own status.
+        if (error instanceof TunnelRequestError) reject(error);
+        else if (signal?.aborted)
+          reject(new TunnelRequestError('the caller went away', 499));
+        else
+          reject(
+            new TunnelRequestError(
+              `the replica holding this cluster's session (${holder.replicaId}) is unreachable: ${error.message}`,
+              503,
+            ),
+          );
+      });
+      if (streamed) {
+        pipeline(
+          Readable.from(streamed, { objectMode: false }),
+          outgoing,
+        ).catch(reject);
+      } else {
+        outgoing.end(buffered);
+      }
     });
   }
 }

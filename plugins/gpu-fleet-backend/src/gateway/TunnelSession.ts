@@ -3,6 +3,7 @@ import {
   decodeFrame,
   encodeFrame,
   Frame,
+  FRAME_HEADER_BYTES,
   prerequisiteReportSchema,
   describeZodIssues,
   TUNNEL_PROTOCOL_VERSION,
@@ -10,6 +11,7 @@ import {
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import WebSocket from 'ws';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
+import { RequestBodySender } from './RequestBodySender';
 import {
   TunnelRequest,
   TunnelRequestError,
@@ -48,8 +50,10 @@ export class TunnelSession {
   private missedPongs = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly streams = new Map<number, TunnelStream>();
+  private readonly senders = new Map<number, RequestBodySender>();
   // The control plane opens streams, on odd ids.
   private nextStreamId = 1;
+  private welcomeAfter: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly clusterName: string,
@@ -83,6 +87,11 @@ export class TunnelSession {
     );
   }
 
+  /** Welcome waits for this, e.g. until other replicas can find the session. */
+  holdWelcomeUntil(ready: Promise<unknown>) {
+    this.welcomeAfter = ready;
+  }
+
   /** Tells the agent why, then closes. */
   goAway(code: number, reason: string) {
     if (this.closed) return;
@@ -109,21 +118,15 @@ export class TunnelSession {
         ),
       );
     }
-    const body = req.body ?? Buffer.alloc(0);
-    if (body.length > this.limits.initialWindowBytes) {
-      return Promise.reject(
-        new TunnelRequestError(
-          `request body: ${body.length} bytes is over the tunnel's ${this.limits.initialWindowBytes}-byte window`,
-          413,
-        ),
-      );
-    }
+    const body = req.body;
+    const hasBody =
+      body !== undefined && !(Buffer.isBuffer(body) && body.length === 0);
     const id = this.nextStreamId;
     this.nextStreamId += 2;
     let timer: NodeJS.Timeout | undefined;
     const forget = () => {
       clearTimeout(timer);
-      this.streams.delete(id);
+      this.drop(id);
     };
     const stream = new TunnelStream(
       id,
@@ -144,20 +147,11 @@ export class TunnelSession {
         method: req.method,
         path: req.path,
         headers: req.headers ?? {},
-        hasBody: body.length > 0,
+        hasBody,
         stream: Boolean(req.stream),
         ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
       },
     });
-    const chunkBytes = this.limits.maxFrameBytes - 5;
-    for (let offset = 0; offset < body.length; offset += chunkBytes) {
-      this.send({
-        type: 'Data',
-        streamId: id,
-        payload: body.subarray(offset, offset + chunkBytes),
-      });
-    }
-    if (body.length > 0) this.send({ type: 'End', streamId: id });
 
     const abort = (reason: string, status: number) => {
       if (!this.streams.has(id)) return;
@@ -165,6 +159,27 @@ export class TunnelSession {
       this.send({ type: 'Cancel', streamId: id, payload: { reason } });
       stream.fail(new TunnelRequestError(reason, status));
     };
+    if (hasBody) {
+      // The body goes out as the agent grants credit, while the response may already be arriving.
+      const sender = new RequestBodySender(
+        this.limits.initialWindowBytes,
+        this.limits.maxFrameBytes - FRAME_HEADER_BYTES,
+        chunk => this.send({ type: 'Data', streamId: id, payload: chunk }),
+      );
+      this.senders.set(id, sender);
+      sender.send(body).then(
+        () => {
+          if (this.senders.delete(id)) this.send({ type: 'End', streamId: id });
+        },
+        error =>
+          abort(
+            error instanceof TunnelRequestError
+              ? error.message
+              : `request body: ${(error as Error).message}`,
+            error instanceof TunnelRequestError ? error.status : 400,
+          ),
+      );
+    }
     if (req.timeoutMs && !req.stream) {
       timer = setTimeout(
         () => abort(`no complete answer within ${req.timeoutMs} ms`, 504),
@@ -181,11 +196,20 @@ export class TunnelSession {
     return stream.response;
   }
 
+  /** Forgets a stream that is over, and stops sending its request body. */
+  private drop(id: number) {
+    this.streams.delete(id);
+    this.senders.get(id)?.stop();
+    this.senders.delete(id);
+  }
+
   private finish() {
     for (const stream of this.streams.values()) {
       stream.fail(new TunnelRequestError('the tunnel closed', 503));
     }
+    for (const sender of this.senders.values()) sender.stop();
     this.streams.clear();
+    this.senders.clear();
     this.closed = true;
     for (const timer of this.timers.splice(0)) {
       clearTimeout(timer);
@@ -256,6 +280,7 @@ export class TunnelSession {
           );
           return;
         }
+        await this.welcomeAfter;
         this.helloReceived = true;
         this.send({
           type: 'Welcome',
@@ -292,7 +317,8 @@ export class TunnelSession {
         this.close(CloseCode.Normal, 'agent said goodbye');
         return;
       case 'Window':
-        // Request bodies fit in the first window, so credit needs no tracking.
+        // The agent's credit for the request body it is reading.
+        this.senders.get(frame.streamId)?.grant(frame.payload.bytes);
         return;
       default:
         this.handleStreamFrame(frame);
@@ -318,11 +344,11 @@ export class TunnelSession {
         }
         return;
       case 'End':
-        this.streams.delete(frame.streamId);
+        this.drop(frame.streamId);
         stream.onEnd();
         return;
       case 'Error':
-        this.streams.delete(frame.streamId);
+        this.drop(frame.streamId);
         stream.fail(
           new TunnelRequestError(
             frame.payload.message,
@@ -331,7 +357,7 @@ export class TunnelSession {
         );
         return;
       case 'Cancel':
-        this.streams.delete(frame.streamId);
+        this.drop(frame.streamId);
         stream.fail(
           new TunnelRequestError(
             `the agent cancelled: ${frame.payload.reason}`,

@@ -5,7 +5,8 @@ export interface TunnelRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   headers?: Record<string, string>;
-  body?: Buffer;
+  /** Sent as the agent grants credit; an iterable streams without buffering. */
+  body?: Buffer | AsyncIterable<Uint8Array>;
   /** Long-lived responses (watch, logs -f) are never timed out. */
   stream?: boolean;
   timeoutMs?: number;

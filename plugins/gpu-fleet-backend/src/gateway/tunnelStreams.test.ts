@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
@@ -27,6 +28,9 @@ const limits = {
 /** A scripted agent: answers by path, honours (or breaks) flow control. */
 class ScriptedAgent {
   cancelled: number[] = [];
+  /** Request bodies as received, and the streams whose body ended. */
+  uploads = new Map<number, Buffer[]>();
+  uploadsEnded = new Set<number>();
   peakOutstanding = 0;
   private credit = new Map<number, number>();
   private pumps = new Map<number, () => void>();
@@ -50,11 +54,18 @@ class ScriptedAgent {
       this.pumps.delete(frame.streamId);
     } else if (frame.type === 'Request') {
       this.answer(frame.streamId, frame.payload.path);
+    } else if (frame.type === 'Data') {
+      this.uploads.set(frame.streamId, [
+        ...(this.uploads.get(frame.streamId) ?? []),
+        Buffer.from(frame.payload),
+      ]);
+    } else if (frame.type === 'End') {
+      this.uploadsEnded.add(frame.streamId);
     }
   }
 
   private answer(id: number, path: string) {
-    if (path.endsWith('/never')) return;
+    if (path.endsWith('/never') || path.endsWith('/upload')) return;
     if (path.endsWith('/forbidden')) {
       this.send({
         type: 'Error',
@@ -193,6 +204,38 @@ describe.each(databases.eachSupportedId())(
       const body = await readAll(response);
       expect(body.length).toBe(5 * 1024 * 1024);
       expect(agent.peakOutstanding).toBeLessThanOrEqual(WINDOW);
+    });
+
+    it('sends a request body larger than the window only as the agent grants credit', async () => {
+      const { agent } = await start();
+      const body = randomBytes(3 * WINDOW + 100);
+      const response = gateway.request('cw-h100', {
+        method: 'PUT',
+        path: '/api/v1/namespaces/default/configmaps/upload',
+        body,
+      });
+      const received = () => Buffer.concat(agent.uploads.get(1) ?? []);
+      const settle = () => new Promise(r => setTimeout(r, 100));
+      let granted = WINDOW;
+      while (!agent.uploadsEnded.has(1)) {
+        await settle();
+        // Never more than the credit given so far.
+        expect(received().length).toBe(Math.min(granted, body.length));
+        agent.send({
+          type: 'Window',
+          streamId: 1,
+          payload: { bytes: WINDOW },
+        });
+        granted += WINDOW;
+      }
+      expect(received().equals(body)).toBe(true);
+      agent.send({
+        type: 'Response',
+        streamId: 1,
+        payload: { status: 200, headers: {} },
+      });
+      agent.send({ type: 'End', streamId: 1 });
+      expect((await response).status).toBe(200);
     });
 
     it('keeps answering other requests while one stream is not being read', async () => {

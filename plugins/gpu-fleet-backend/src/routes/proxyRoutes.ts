@@ -1,9 +1,14 @@
 import { pipeline } from 'node:stream/promises';
-import express from 'express';
+import { Config } from '@backstage/config';
+import { Request } from 'express';
 import Router from 'express-promise-router';
 import { gpuFleetClusterProxyPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { ClusterTunnels } from '../gateway/ClusterTunnels';
-import { statusOf, TunnelRequest } from '../gateway/TunnelStream';
+import {
+  statusOf,
+  TunnelRequest,
+  TunnelRequestError,
+} from '../gateway/TunnelStream';
 import { sendKubeStatus } from './kubeStatus';
 import { authorize, clusterNameParam } from './requestContext';
 import { RouteDeps } from './types';
@@ -20,17 +25,50 @@ const RETURNED_HEADERS = [
   'audit-id',
 ];
 
+/** Default for gpuFleet.proxy.maxRequestBodyBytes: far above any manifest, well below memory trouble. */
+export const DEFAULT_MAX_PROXY_BODY_BYTES = 16 * 1024 * 1024;
+
+export function readMaxProxyBodyBytes(config: Config): number {
+  const key = 'gpuFleet.proxy.maxRequestBodyBytes';
+  const value = config.getOptionalNumber(key);
+  if (value === undefined) return DEFAULT_MAX_PROXY_BODY_BYTES;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${key} must be a positive whole number of bytes`);
+  }
+  return value;
+}
+
+const tooLarge = (seen: string, maxBodyBytes: number) =>
+  `request body: ${seen} is over the ${maxBodyBytes}-byte limit (gpuFleet.proxy.maxRequestBodyBytes)`;
+
+/**
+ * The caller's body as it arrives, untouched (JSON, YAML or a patch), read
+ * only as fast as the tunnel takes it and refused once past the limit.
+ */
+async function* streamedBody(
+  req: Request,
+  maxBodyBytes: number,
+): AsyncIterable<Uint8Array> {
+  let seen = 0;
+  // Left undestroyed when abandoned, so the answer can still be written.
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
+    seen += (chunk as Buffer).length;
+    if (seen > maxBodyBytes) {
+      throw new TunnelRequestError(
+        tooLarge(`more than ${maxBodyBytes} bytes`, maxBodyBytes),
+        413,
+      );
+    }
+    yield chunk as Buffer;
+  }
+}
+
 export function proxyRoutes(
   tunnels: Pick<ClusterTunnels, 'request'>,
   deps: RouteDeps,
   maxBodyBytes: number,
 ) {
   const router = Router();
-  // Kubernetes bodies are JSON, YAML or patches: pass them on untouched.
-  router.use(
-    '/clusters/:name/proxy',
-    express.raw({ type: () => true, limit: maxBodyBytes }),
-  );
 
   router.all('/clusters/:name/proxy*', async (req, res) => {
     await authorize(req, gpuFleetClusterProxyPermission, deps);
@@ -50,6 +88,13 @@ export function proxyRoutes(
       const value = req.headers[key];
       if (typeof value === 'string') headers[key] = value;
     }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBodyBytes) {
+      sendKubeStatus(res, 413, tooLarge(`${declared} bytes`, maxBodyBytes));
+      return;
+    }
+    const hasBody =
+      declared > 0 || req.headers['transfer-encoding'] !== undefined;
     const caller = new AbortController();
     res.on('close', () => caller.abort());
     const longLived = LONG_LIVED.test(path);
@@ -59,10 +104,7 @@ export function proxyRoutes(
         method: req.method as TunnelRequest['method'],
         path,
         headers,
-        body:
-          Buffer.isBuffer(req.body) && req.body.length > 0
-            ? req.body
-            : undefined,
+        body: hasBody ? streamedBody(req, maxBodyBytes) : undefined,
         stream: longLived,
         timeoutMs: longLived ? undefined : 60_000,
         signal: caller.signal,

@@ -12,8 +12,6 @@ import { tokenRoutes } from './tokenRoutes';
 import { RouteDeps } from './types';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-/** One tunnel window: request bodies travel in the stream's first credit. */
-export const MAX_PROXY_BODY_BYTES = 256 * 1024;
 
 // body-parser's own errors would surface as 413/500 without naming a field.
 function jsonBody(): express.RequestHandler {
@@ -36,12 +34,16 @@ export function createRouter(
   registry: ClusterRegistry,
   gateway: AgentGateway,
   tunnels: Pick<ClusterTunnels, 'request'>,
-  deps: RouteDeps & { proxyBaseUrl: () => Promise<string> },
+  deps: RouteDeps & {
+    proxyBaseUrl: () => Promise<string>;
+    /** gpuFleet.proxy.maxRequestBodyBytes */
+    maxProxyBodyBytes: number;
+  },
 ) {
   const router = Router();
   // Before the JSON parser: proxied bodies must reach the cluster untouched.
-  router.use(proxyRoutes(tunnels, deps, MAX_PROXY_BODY_BYTES));
-  router.use(replicaRoutes(gateway, deps, MAX_PROXY_BODY_BYTES));
+  router.use(proxyRoutes(tunnels, deps, deps.maxProxyBodyBytes));
+  router.use(replicaRoutes(gateway, deps, deps.maxProxyBodyBytes));
   router.use(jsonBody());
   router.use(clusterRoutes(registry, deps));
   router.use(tokenRoutes(registry, deps));
