@@ -40,6 +40,30 @@ export interface Config {
        */
       maxRequestBodyBytes?: number;
     };
+    capacity?: {
+      /**
+       * Price per GPU-hour. The most specific entry matching a node's
+       * provider, GPU type and capacity type wins (provider and capacity
+       * type, then provider, then capacity type, then GPU type alone).
+       */
+      prices?: Array<{
+        /** A provider id such as eks or coreweave; unset matches any. */
+        provider?: string;
+        /** A normalised GPU type such as H100. */
+        gpuType: string;
+        /** on-demand, spot, reserved or unknown; unset matches any. */
+        capacityType?: string;
+        perGpuHour: number;
+      }>;
+      /** Currency of the prices, shown with every cost. Default USD. */
+      currency?: string;
+      history?: {
+        /** How often capacity is sampled for trends. Default one minute. */
+        interval?: HumanDuration | string;
+        /** How long samples are kept. Default 30 days. */
+        retention?: HumanDuration | string;
+      };
+    };
     clusterTokens?: {
       /**
        * How long a cluster token stays valid after it is issued or rotated;

@@ -54,6 +54,8 @@ export class AgentConnection {
   private reportTimer?: NodeJS.Timeout;
   /** The session a prerequisite run is under way for. */
   private checkingFor?: WebSocket;
+  /** The socket whose session has been welcomed; reports go only there. */
+  private welcomed?: WebSocket;
 
   constructor(
     private readonly config: AgentConfig,
@@ -116,6 +118,7 @@ export class AgentConnection {
     );
     socket.on('close', (code, reason) => {
       clearInterval(this.reportTimer);
+      if (this.welcomed === socket) this.welcomed = undefined;
       for (const stream of this.streams.values()) {
         stream.abort.abort();
         stream.upload?.destroy();
@@ -167,6 +170,7 @@ export class AgentConnection {
         this.maxFrameBytes = frame.payload.maxFrameBytes;
         this.windowBytes = frame.payload.initialWindowBytes;
         this.options.logger.info(`connected as ${this.config.clusterName}`);
+        this.welcomed = socket;
         this.options.onWelcome?.();
         this.startReporting(socket);
         return;
@@ -236,6 +240,28 @@ export class AgentConnection {
         });
       }
     });
+  }
+
+  /**
+   * Sends a report on the welcomed session. Without one it is dropped: every
+   * new session starts from a fresh snapshot anyway.
+   */
+  sendReport(kind: 'inventory' | 'status', body: unknown): boolean {
+    const socket = this.welcomed;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    const frame = encodeFrame({
+      type: 'Report',
+      streamId: 0,
+      payload: { kind, body },
+    });
+    if (frame.length > this.maxFrameBytes) {
+      this.options.logger.warn(
+        `${kind} report of ${frame.length} bytes exceeds the control plane's ${this.maxFrameBytes}-byte frame limit; not sent`,
+      );
+      return false;
+    }
+    socket.send(frame);
+    return true;
   }
 
   private startReporting(socket: WebSocket) {

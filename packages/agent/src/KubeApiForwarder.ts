@@ -16,7 +16,7 @@ export interface ForwardedRequest {
 export class KubeApiForwarder {
   private readonly server: string;
 
-  constructor(private readonly kubeConfig: KubeConfig) {
+  constructor(readonly kubeConfig: KubeConfig) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig names no current cluster');
     this.server = cluster.server.replace(/\/+$/, '');

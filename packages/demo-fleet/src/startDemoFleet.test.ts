@@ -13,6 +13,19 @@ import { DemoFleet, startDemoFleet } from './startDemoFleet';
 
 jest.setTimeout(120_000);
 
+async function eventually(assertion: () => Promise<void>) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise(r => setTimeout(r, 250));
+    }
+  }
+}
+
 describe('startDemoFleet', () => {
   let fleet: DemoFleet | undefined;
   afterEach(async () => {
@@ -66,6 +79,62 @@ describe('startDemoFleet', () => {
         (n: any) => n.metadata.labels['node.kubernetes.io/instance-type'],
       ),
     ).toContain('BM.GPU.H100.8');
+
+    // Each agent reports its inventory: H100 and H200 per provider, as simulated.
+    const capacity = () =>
+      fetch(`${baseUrl}/api/gpu-fleet/capacity?groupBy=provider,gpuType`, {
+        headers: { authorization: `Bearer ${apiToken}` },
+      }).then(r => r.json());
+    const figures = (body: any) =>
+      body.rows.map((r: any) => ({
+        ...r.key,
+        total: r.total,
+        allocated: r.allocated,
+      }));
+    await eventually(async () =>
+      expect(figures(await capacity())).toEqual([
+        { provider: 'coreweave', gpuType: 'H100', total: 32, allocated: 18 },
+        { provider: 'eks', gpuType: 'H100', total: 24, allocated: 12 },
+        { provider: 'lambda', gpuType: 'H200', total: 16, allocated: 8 },
+        { provider: 'oke', gpuType: 'H100', total: 32, allocated: 16 },
+      ]),
+    );
+
+    // A pod that takes 8 H100s on EKS, created through the portal's proxy.
+    const created = await fetch(
+      `${baseUrl}/api/gpu-fleet/clusters/eks-p5/proxy/api/v1/namespaces/default/pods`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'finetune-0' },
+          spec: {
+            nodeName: 'ip-10-0-64-22.ec2.internal',
+            containers: [
+              {
+                name: 'trainer',
+                image: 'trainer',
+                resources: { requests: { 'nvidia.com/gpu': '8' } },
+              },
+            ],
+          },
+        }),
+      },
+    );
+    expect(created.status).toBe(201);
+    await eventually(async () =>
+      expect(figures(await capacity())).toContainEqual({
+        provider: 'eks',
+        gpuType: 'H100',
+        total: 24,
+        allocated: 20,
+      }),
+    );
   });
 
   it('gives an already attached cluster a fresh token on the next start', async () => {

@@ -6,6 +6,10 @@ import {
 import { gpuFleetPermissions } from '@gpu-fleet/plugin-gpu-fleet-common';
 import Router from 'express-promise-router';
 import crypto from 'node:crypto';
+import { readCapacityConfig } from './capacity/capacityConfig';
+import { sampleCapacity } from './capacity/capacityHistory';
+import { InventoryService } from './capacity/InventoryService';
+import { InventoryStore } from './capacity/InventoryStore';
 import { AgentGateway } from './gateway/AgentGateway';
 import { ClusterTunnels } from './gateway/ClusterTunnels';
 import { ReplicaClient } from './gateway/ReplicaClient';
@@ -39,6 +43,7 @@ export const gpuFleetPlugin = createBackendPlugin({
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
       },
       async init(deps) {
         const knex = await deps.database.getClient();
@@ -52,6 +57,26 @@ export const gpuFleetPlugin = createBackendPlugin({
           settings.tokenLifetimeMs,
         );
         deps.permissionsRegistry.addPermissions(gpuFleetPermissions);
+
+        const capacityConfig = readCapacityConfig(deps.config);
+        const inventoryStore = new InventoryStore(knex);
+        const inventory = new InventoryService(
+          inventoryStore,
+          registry,
+          capacityConfig,
+          deps.logger,
+        );
+        await inventory.load();
+        await deps.scheduler.scheduleTask({
+          id: 'gpu-fleet-capacity-history',
+          frequency: { milliseconds: capacityConfig.historyIntervalMs },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 10 },
+          fn: () =>
+            sampleCapacity(inventory, inventoryStore, {
+              retentionMs: capacityConfig.historyRetentionMs,
+            }),
+        });
 
         const baseUrl = await deps.discovery.getBaseUrl('gpu-fleet');
         const gateway = new AgentGateway(
@@ -75,6 +100,7 @@ export const gpuFleetPlugin = createBackendPlugin({
           registry,
           deps.logger,
         );
+        gateway.setInventorySink(inventory);
         gateway.setSessionHooks({
           opened: name => tunnels.sessionOpened(name),
           closed: name => tunnels.sessionClosed(name),
@@ -97,6 +123,11 @@ export const gpuFleetPlugin = createBackendPlugin({
             // What kubectl reaches: the backend's external address.
             proxyBaseUrl: () => deps.discovery.getExternalBaseUrl('gpu-fleet'),
             maxProxyBodyBytes: readMaxProxyBodyBytes(deps.config),
+            capacity: {
+              inventory,
+              store: inventoryStore,
+              historyIntervalMs: capacityConfig.historyIntervalMs,
+            },
           }),
         );
 

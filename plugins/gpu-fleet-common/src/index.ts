@@ -13,4 +13,5 @@ export * from './schemas';
 export * from './types';
 export * from './tunnel/frames';
 export * from './inventory/types';
+export * from './inventory/schema';
 export * from './labels';

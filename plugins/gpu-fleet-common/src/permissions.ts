@@ -32,6 +32,12 @@ export const gpuFleetClusterProxyPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Reading GPU inventory, capacity, cost and its history. */
+export const gpuFleetCapacityReadPermission = createPermission({
+  name: 'gpu-fleet.capacity.read',
+  attributes: { action: 'read' },
+});
+
 export const gpuFleetPermissions = [
   gpuFleetClusterReadPermission,
   gpuFleetClusterAttachPermission,
@@ -39,4 +45,5 @@ export const gpuFleetPermissions = [
   gpuFleetClusterDetachPermission,
   gpuFleetClusterTokenManagePermission,
   gpuFleetClusterProxyPermission,
+  gpuFleetCapacityReadPermission,
 ];

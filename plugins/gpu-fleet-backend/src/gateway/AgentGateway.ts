@@ -35,9 +35,16 @@ export interface SessionHooks {
   closed(clusterName: string): Promise<boolean>;
 }
 
+/** Where inventory reports go; a rejected report closes the session. */
+export interface InventorySink {
+  sessionStarted(clusterName: string): void;
+  applyReport(clusterName: string, body: unknown): Promise<void>;
+}
+
 /** Holds every agent's live session on this replica: at most one per cluster. */
 export class AgentGateway {
   private hooks?: SessionHooks;
+  private inventory?: InventorySink;
 
   private readonly sessions = new Map<string, TunnelSession>();
   private readonly server: WebSocketServer;
@@ -66,6 +73,10 @@ export class AgentGateway {
 
   setSessionHooks(hooks: SessionHooks) {
     this.hooks = hooks;
+  }
+
+  setInventorySink(sink: InventorySink) {
+    this.inventory = sink;
   }
 
   /** Ends a cluster's session on this replica, if it has one. */
@@ -156,6 +167,11 @@ export class AgentGateway {
         }
       },
     );
+    const inventory = this.inventory;
+    if (inventory) {
+      inventory.sessionStarted(clusterName);
+      session.inventorySink = body => inventory.applyReport(clusterName, body);
+    }
     // Registered first, so the old session's close does not mark it disconnected.
     this.sessions.set(clusterName, session);
     if (this.hooks) {

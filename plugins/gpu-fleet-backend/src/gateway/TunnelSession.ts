@@ -54,6 +54,8 @@ export class TunnelSession {
   // The control plane opens streams, on odd ids.
   private nextStreamId = 1;
   private welcomeAfter: Promise<unknown> = Promise.resolve();
+  /** Takes the agent's inventory reports; a rejection ends the session. */
+  inventorySink?: (body: unknown) => Promise<void>;
 
   constructor(
     readonly clusterName: string,
@@ -309,6 +311,17 @@ export class TunnelSession {
             this.clusterName,
             parsed.data,
           );
+        } else if (frame.payload.kind === 'inventory' && this.inventorySink) {
+          try {
+            await this.inventorySink(frame.payload.body);
+          } catch (error) {
+            // The agent starts a new session with a fresh snapshot.
+            this.close(
+              CloseCode.PolicyViolation,
+              `frame.payload.body.${(error as Error).message}`,
+            );
+            return;
+          }
         }
         await this.registry.markSeen(this.clusterName);
         return;

@@ -3,7 +3,10 @@ import Router from 'express-promise-router';
 import { InputError } from '@backstage/errors';
 import { AgentGateway } from '../gateway/AgentGateway';
 import { ClusterTunnels } from '../gateway/ClusterTunnels';
+import { InventoryService } from '../capacity/InventoryService';
+import { InventoryStore } from '../capacity/InventoryStore';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
+import { capacityRoutes } from './capacityRoutes';
 import { clusterRoutes } from './clusterRoutes';
 import { kubeconfigRoutes } from './kubeconfigRoutes';
 import { proxyRoutes } from './proxyRoutes';
@@ -38,6 +41,11 @@ export function createRouter(
     proxyBaseUrl: () => Promise<string>;
     /** gpuFleet.proxy.maxRequestBodyBytes */
     maxProxyBodyBytes: number;
+    capacity: {
+      inventory: InventoryService;
+      store: InventoryStore;
+      historyIntervalMs: number;
+    };
   },
 ) {
   const router = Router();
@@ -48,5 +56,13 @@ export function createRouter(
   router.use(clusterRoutes(registry, deps));
   router.use(tokenRoutes(registry, deps));
   router.use(kubeconfigRoutes(registry, deps));
+  router.use(
+    capacityRoutes(
+      deps.capacity.inventory,
+      deps.capacity.store,
+      deps.capacity.historyIntervalMs,
+      deps,
+    ),
+  );
   return router;
 }

@@ -1,0 +1,137 @@
+import { NodeInventory } from '@gpu-fleet/plugin-gpu-fleet-common';
+import {
+  capacityFigures,
+  FleetNode,
+  GpuPrice,
+  priceFor,
+} from './capacityFigures';
+
+function node(
+  name: string,
+  overrides: Partial<NodeInventory> = {},
+): NodeInventory {
+  return {
+    name,
+    nodePool: 'gpu',
+    gpuType: 'H100',
+    gpuVendor: 'nvidia',
+    gpuCount: 8,
+    gpuAllocated: 0,
+    capacityType: 'on-demand',
+    instanceType: null,
+    schedulable: true,
+    ready: true,
+    taints: [],
+    topology: {},
+    ...overrides,
+  };
+}
+
+const fleet: FleetNode[] = [
+  { cluster: 'eks-a', provider: 'eks', node: node('a1', { gpuAllocated: 8 }) },
+  {
+    cluster: 'eks-a',
+    provider: 'eks',
+    node: node('a2', { gpuAllocated: 2, capacityType: 'spot' }),
+  },
+  // Cordoned: its idle GPUs are unavailable, not free.
+  {
+    cluster: 'eks-b',
+    provider: 'eks',
+    node: node('b1', { gpuAllocated: 3, schedulable: false }),
+  },
+  {
+    cluster: 'lambda',
+    provider: 'lambda',
+    node: node('l1', { gpuType: 'H200', gpuAllocated: 4 }),
+  },
+  {
+    cluster: 'lambda',
+    provider: 'lambda',
+    node: node('cpu', { gpuType: null, gpuCount: 0 }),
+  },
+];
+
+const prices: GpuPrice[] = [
+  { gpuType: 'H100', perGpuHour: 3 },
+  { provider: 'eks', gpuType: 'H100', perGpuHour: 4 },
+  { provider: 'eks', gpuType: 'H100', capacityType: 'spot', perGpuHour: 2 },
+];
+
+describe('capacityFigures', () => {
+  it('groups GPU nodes by provider and GPU type, never counting cordoned GPUs as free', () => {
+    const { rows, totals } = capacityFigures(
+      fleet,
+      ['provider', 'gpuType'],
+      {},
+      [],
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        key: { provider: 'eks', gpuType: 'H100' },
+        total: 24,
+        allocated: 13,
+        free: 6,
+        unavailable: 5,
+        nodes: 3,
+        clusters: 2,
+      }),
+      expect.objectContaining({
+        key: { provider: 'lambda', gpuType: 'H200' },
+        total: 8,
+        allocated: 4,
+        free: 4,
+        unavailable: 0,
+        nodes: 1,
+        clusters: 1,
+      }),
+    ]);
+    expect(totals).toMatchObject({
+      total: 32,
+      allocated: 17,
+      free: 10,
+      unavailable: 5,
+      nodes: 4,
+      clusters: 3,
+    });
+  });
+
+  it('filters by provider, GPU type, cluster and capacity type', () => {
+    expect(
+      capacityFigures(fleet, ['cluster'], { capacityType: ['spot'] }, [])
+        .totals,
+    ).toMatchObject({ total: 8, allocated: 2 });
+    expect(
+      capacityFigures(
+        fleet,
+        ['cluster'],
+        { gpuType: ['H200'], provider: ['lambda'] },
+        [],
+      ).rows.map(r => r.key),
+    ).toEqual([{ cluster: 'lambda' }]);
+    expect(capacityFigures(fleet, [], { cluster: ['nope'] }, []).rows).toEqual(
+      [],
+    );
+  });
+
+  it('prices allocated and idle GPUs with the most specific price', () => {
+    expect(priceFor(prices, 'eks', 'H100', 'spot')).toBe(2);
+    expect(priceFor(prices, 'eks', 'H100', 'on-demand')).toBe(4);
+    expect(priceFor(prices, 'gke', 'H100', 'on-demand')).toBe(3);
+    expect(priceFor(prices, 'gke', 'H200', 'on-demand')).toBeUndefined();
+
+    const { rows } = capacityFigures(fleet, ['provider'], {}, prices);
+    // a1: 8 allocated × 4; a2 (spot): 2 allocated × 2, 6 idle × 2; b1: 3 × 4, cordoned so nothing idle.
+    expect(rows[0]).toMatchObject({
+      key: { provider: 'eks' },
+      allocatedCostPerHour: 48,
+      idleCostPerHour: 12,
+    });
+    // No H200 price: cost is unknown rather than zero.
+    expect(rows[1]).toMatchObject({
+      key: { provider: 'lambda' },
+      allocatedCostPerHour: null,
+      idleCostPerHour: null,
+    });
+  });
+});

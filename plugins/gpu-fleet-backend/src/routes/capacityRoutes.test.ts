@@ -1,0 +1,329 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  InventoryReport,
+  NodeInventory,
+} from '@gpu-fleet/plugin-gpu-fleet-common';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { connectAnsweringAgent, TestAgent } from '../__testUtils__/testAgent';
+import { gpuFleetPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const user = `Bearer ${mockCredentials.user.token()}`;
+
+function gpuNode(
+  name: string,
+  overrides: Partial<NodeInventory> = {},
+): NodeInventory {
+  return {
+    name,
+    nodePool: 'gpu',
+    gpuType: 'H100',
+    gpuVendor: 'nvidia',
+    gpuCount: 8,
+    gpuAllocated: 0,
+    capacityType: 'on-demand',
+    instanceType: 'p5.48xlarge',
+    schedulable: true,
+    ready: true,
+    taints: [],
+    topology: {},
+    ...overrides,
+  };
+}
+
+function report(agent: TestAgent, body: InventoryReport | unknown) {
+  agent.send({
+    type: 'Report',
+    streamId: 0,
+    payload: { kind: 'inventory', body },
+  });
+}
+
+const capacityConfig = {
+  currency: 'EUR',
+  prices: [
+    { gpuType: 'H100', perGpuHour: 3 },
+    { provider: 'lambda', gpuType: 'H200', perGpuHour: 4 },
+  ],
+};
+
+describe.each(databases.eachSupportedId())('capacity API on %s', databaseId => {
+  let knex: Knex;
+
+  async function start(options: { deny?: boolean } = {}) {
+    const backend = await startTestBackend({
+      features: [
+        gpuFleetPlugin,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://localhost:7007' },
+            gpuFleet: { capacity: capacityConfig },
+          },
+        }),
+        ...(options.deny
+          ? [
+              mockServices.permissions.factory({
+                result: AuthorizeResult.DENY,
+              }),
+            ]
+          : []),
+      ],
+    });
+    const api = request(backend.server);
+    return { backend, api, port: backend.server.port() };
+  }
+
+  async function attach(
+    api: ReturnType<typeof request>,
+    name: string,
+    provider: string,
+  ) {
+    const res = await api
+      .post('/api/gpu-fleet/clusters')
+      .set('Authorization', user)
+      .send({ name, provider });
+    expect(res.status).toBe(201);
+    return res.body.token as string;
+  }
+
+  async function capacityOf(api: ReturnType<typeof request>, query = '') {
+    const res = await api
+      .get(`/api/gpu-fleet/capacity${query}`)
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  async function eventually(assertion: () => Promise<void>) {
+    for (let i = 0; ; i++) {
+      try {
+        await assertion();
+        return;
+      } catch (error) {
+        if (i > 100) throw error;
+        await new Promise(r => setTimeout(r, 50));
+      }
+    }
+  }
+
+  beforeEach(async () => {
+    knex = await databases.init(databaseId);
+  });
+
+  it('sums what agents report per provider and GPU type, with cost, and follows deltas', async () => {
+    const { api, port } = await start();
+    const eksToken = await attach(api, 'eks-a', 'eks');
+    const eksToken2 = await attach(api, 'eks-b', 'eks');
+    const lambdaToken = await attach(api, 'lambda-a', 'lambda');
+    const eks = await connectAnsweringAgent(port, 'eks-a', eksToken, 'a');
+    const eks2 = await connectAnsweringAgent(port, 'eks-b', eksToken2, 'b');
+    const lambda = await connectAnsweringAgent(
+      port,
+      'lambda-a',
+      lambdaToken,
+      'l',
+    );
+    report(eks, {
+      type: 'snapshot',
+      seq: 1,
+      nodes: [
+        gpuNode('a1', { gpuAllocated: 8 }),
+        gpuNode('a2', { capacityType: 'spot' }),
+      ],
+    });
+    report(eks2, {
+      type: 'snapshot',
+      seq: 1,
+      nodes: [gpuNode('b1', { gpuAllocated: 2, schedulable: false })],
+    });
+    report(lambda, {
+      type: 'snapshot',
+      seq: 4,
+      nodes: [
+        gpuNode('l1', { gpuType: 'H200', gpuAllocated: 4 }),
+        gpuNode('cpu-0', { gpuType: null, gpuVendor: null, gpuCount: 0 }),
+      ],
+    });
+
+    await eventually(async () => {
+      const body = await capacityOf(api, '?groupBy=provider,gpuType');
+      expect(body.rows).toEqual([
+        expect.objectContaining({
+          key: { provider: 'eks', gpuType: 'H100' },
+          total: 24,
+          allocated: 10,
+          free: 8,
+          unavailable: 6,
+          nodes: 3,
+          clusters: 2,
+          allocatedCostPerHour: 30,
+          idleCostPerHour: 24,
+        }),
+        expect.objectContaining({
+          key: { provider: 'lambda', gpuType: 'H200' },
+          total: 8,
+          allocated: 4,
+          free: 4,
+          allocatedCostPerHour: 16,
+        }),
+      ]);
+      expect(body.totals).toMatchObject({ total: 32, clusters: 3 });
+      expect(body.currency).toBe('EUR');
+    });
+
+    // Filters, and the pooled totals follow them.
+    const spot = await capacityOf(api, '?groupBy=cluster&capacityType=spot');
+    expect(spot.rows).toEqual([
+      expect.objectContaining({ key: { cluster: 'eks-a' }, total: 8 }),
+    ]);
+    expect(spot.totals).toMatchObject({ total: 8, free: 8 });
+
+    // A pod lands on a2: the delta names only that node.
+    report(eks, {
+      type: 'delta',
+      seq: 2,
+      upserts: [gpuNode('a2', { capacityType: 'spot', gpuAllocated: 4 })],
+      removed: [],
+    });
+    await eventually(async () => {
+      const body = await capacityOf(api, '?groupBy=cluster&cluster=eks-a');
+      expect(body.rows[0]).toMatchObject({ allocated: 12, free: 4 });
+    });
+
+    const inventory = await api
+      .get('/api/gpu-fleet/clusters/eks-a/inventory')
+      .set('Authorization', user);
+    expect(inventory.body.nodes.map((n: NodeInventory) => n.name)).toEqual([
+      'a1',
+      'a2',
+    ]);
+    expect(inventory.body.reportedAt).toEqual(expect.any(String));
+  });
+
+  it('closes the session on a lost delta, and the next session starts from a snapshot', async () => {
+    const { api, port } = await start();
+    const token = await attach(api, 'eks-a', 'eks');
+    const agent = await connectAnsweringAgent(port, 'eks-a', token, 'a');
+    report(agent, { type: 'snapshot', seq: 1, nodes: [gpuNode('a1')] });
+    report(agent, {
+      type: 'delta',
+      seq: 3,
+      upserts: [gpuNode('a1', { gpuAllocated: 8 })],
+      removed: [],
+    });
+    await expect(agent.closed).resolves.toEqual({
+      code: 1008,
+      reason: 'frame.payload.body.seq: expected 2, got 3; a report was lost',
+    });
+    // The lost delta changed nothing.
+    expect((await capacityOf(api)).totals).toMatchObject({
+      total: 8,
+      allocated: 0,
+    });
+
+    const again = await connectAnsweringAgent(port, 'eks-a', token, 'a');
+    report(again, {
+      type: 'delta',
+      seq: 4,
+      upserts: [],
+      removed: ['a1'],
+    });
+    await expect(again.closed).resolves.toMatchObject({
+      reason:
+        'frame.payload.body.seq: a delta arrived before the session snapshot',
+    });
+  });
+
+  it('refuses a malformed report naming the field, and keeps the last good inventory', async () => {
+    const { api, port } = await start();
+    const token = await attach(api, 'eks-a', 'eks');
+    const agent = await connectAnsweringAgent(port, 'eks-a', token, 'a');
+    report(agent, { type: 'snapshot', seq: 1, nodes: [gpuNode('a1')] });
+    report(agent, {
+      type: 'snapshot',
+      seq: 2,
+      nodes: [{ ...gpuNode('a2'), gpuCount: -1 }],
+    });
+    const closed = await agent.closed;
+    expect(closed.code).toBe(1008);
+    expect(closed.reason).toMatch(
+      /^frame\.payload\.body\.nodes\[0\]\.gpuCount: /,
+    );
+    const body = await capacityOf(api, '?groupBy=cluster');
+    expect(body.totals.total).toBe(8);
+  });
+
+  it('keeps the inventory across a restart and forgets a detached cluster', async () => {
+    const first = await start();
+    const token = await attach(first.api, 'eks-a', 'eks');
+    const agent = await connectAnsweringAgent(first.port, 'eks-a', token, 'a');
+    report(agent, {
+      type: 'snapshot',
+      seq: 1,
+      nodes: [gpuNode('a1', { gpuAllocated: 3 })],
+    });
+    await eventually(async () => {
+      expect((await capacityOf(first.api)).totals.allocated).toBe(3);
+    });
+    await first.backend.stop();
+
+    const second = await start();
+    expect((await capacityOf(second.api)).totals).toMatchObject({
+      total: 8,
+      allocated: 3,
+    });
+    const detached = await second.api
+      .delete('/api/gpu-fleet/clusters/eks-a')
+      .set('Authorization', user);
+    expect(detached.status).toBe(200);
+    await eventually(async () => {
+      expect((await capacityOf(second.api)).rows).toEqual([]);
+    });
+  });
+
+  it('answers 400 naming the query field, 404 for an unknown cluster, 403 without permission', async () => {
+    const { api } = await start();
+    const bad = async (query: string) =>
+      (await api.get(`/api/gpu-fleet${query}`).set('Authorization', user)).body
+        .error?.message;
+    expect(await bad('/capacity?groupBy=provider,foo')).toBe(
+      'groupBy: unknown value "foo"; use provider, gpuType, cluster, nodePool, capacityType',
+    );
+    expect(await bad('/capacity?provider=aws')).toMatch(
+      /^provider: unknown value "aws"/,
+    );
+    expect(await bad('/capacity?gpuType=')).toBe('gpuType: must not be empty');
+    expect(await bad('/capacity/history?from=yesterday')).toBe(
+      'from: not an ISO 8601 date',
+    );
+    expect(await bad('/capacity/history?groupBy=nodePool')).toMatch(
+      /^groupBy: unknown value "nodePool"/,
+    );
+    const missing = await api
+      .get('/api/gpu-fleet/clusters/nowhere/inventory')
+      .set('Authorization', user);
+    expect(missing.status).toBe(404);
+
+    const denied = await start({ deny: true });
+    for (const path of [
+      '/capacity',
+      '/capacity/history',
+      '/clusters/nowhere/inventory',
+    ]) {
+      const res = await denied.api
+        .get(`/api/gpu-fleet${path}`)
+        .set('Authorization', user);
+      expect(res.status).toBe(403);
+    }
+  });
+});
