@@ -9,6 +9,8 @@ const BATCH = 200;
 
 export interface StoredInventory {
   reportedAt: Date;
+  /** Rises by one with every stored report of the cluster. */
+  version: number;
   nodes: NodeInventory[];
 }
 
@@ -21,19 +23,36 @@ export interface CapacitySampleRow {
   free: number;
 }
 
-export interface StoredSample extends CapacitySampleRow {
+/** Samples of one instant summed over the fields left out of the grouping. */
+export interface StoredSample
+  extends Partial<Pick<CapacitySampleRow, 'provider' | 'gpuType' | 'cluster'>> {
   sampledAt: Date;
+  total: number;
+  allocated: number;
+  free: number;
 }
+
+const SAMPLE_COLUMNS = {
+  provider: 'provider',
+  gpuType: 'gpu_type',
+  cluster: 'cluster_name',
+} as const;
+type SampleGroupKey = keyof typeof SAMPLE_COLUMNS;
 
 /** Persists each cluster's latest inventory and the capacity samples. */
 export class InventoryStore {
   constructor(private readonly knex: Knex) {}
 
-  async replace(cluster: string, nodes: NodeInventory[], at: Date) {
-    await this.knex.transaction(async trx => {
+  /** Returns the cluster's new version. */
+  async replace(
+    cluster: string,
+    nodes: NodeInventory[],
+    at: Date,
+  ): Promise<number> {
+    return this.knex.transaction(async trx => {
       await trx(NODES).where({ cluster_name: cluster }).delete();
       await this.insertNodes(trx, cluster, nodes);
-      await this.touch(trx, cluster, at);
+      return this.touch(trx, cluster, at);
     });
   }
 
@@ -42,8 +61,8 @@ export class InventoryStore {
     upserts: NodeInventory[],
     removed: string[],
     at: Date,
-  ) {
-    await this.knex.transaction(async trx => {
+  ): Promise<number> {
+    return this.knex.transaction(async trx => {
       const names = [...upserts.map(n => n.name), ...removed];
       for (let i = 0; i < names.length; i += BATCH) {
         await trx(NODES)
@@ -52,22 +71,38 @@ export class InventoryStore {
           .delete();
       }
       await this.insertNodes(trx, cluster, upserts);
-      await this.touch(trx, cluster, at);
+      return this.touch(trx, cluster, at);
     });
   }
 
-  async loadAll(): Promise<Map<string, StoredInventory>> {
+  /** Every cluster's inventory, or only the named clusters'. */
+  async loadAll(clusters?: string[]): Promise<Map<string, StoredInventory>> {
     const result = new Map<string, StoredInventory>();
-    for (const row of await this.knex(REPORTS).select()) {
+    const reports = this.knex(REPORTS).select();
+    const nodes = this.knex(NODES).select();
+    if (clusters) {
+      reports.whereIn('cluster_name', clusters);
+      nodes.whereIn('cluster_name', clusters);
+    }
+    for (const row of await reports) {
       result.set(row.cluster_name, {
         reportedAt: new Date(row.reported_at),
+        version: Number(row.version),
         nodes: [],
       });
     }
-    for (const row of await this.knex(NODES).select()) {
+    for (const row of await nodes) {
       result.get(row.cluster_name)?.nodes.push(JSON.parse(row.inventory));
     }
     return result;
+  }
+
+  /** Each cluster's version: cheap enough to poll. */
+  async versions(): Promise<Map<string, number>> {
+    const rows = await this.knex(REPORTS).select('cluster_name', 'version');
+    return new Map(
+      rows.map(r => [r.cluster_name as string, Number(r.version)]),
+    );
   }
 
   async forget(cluster: string) {
@@ -92,27 +127,39 @@ export class InventoryStore {
     }
   }
 
+  /**
+   * Samples between two instants, summed per instant and group in the
+   * database: a fleet of a thousand clusters records thousands of rows a run.
+   */
   async samples(
     from: Date,
     to: Date,
     filters: { provider?: string[]; gpuType?: string[]; cluster?: string[] },
+    groupBy: SampleGroupKey[] = ['provider', 'gpuType', 'cluster'],
   ): Promise<StoredSample[]> {
+    const columns = groupBy.map(g => SAMPLE_COLUMNS[g]);
     const query = this.knex(SAMPLES)
+      .select('sampled_at', ...columns)
+      .sum({ total: 'total', allocated: 'allocated', free: 'free' })
       .where('sampled_at', '>=', from)
       .andWhere('sampled_at', '<=', to)
-      .orderBy('sampled_at');
+      .groupBy('sampled_at', ...columns)
+      .orderBy(['sampled_at', ...columns]);
     if (filters.provider) query.whereIn('provider', filters.provider);
     if (filters.gpuType) query.whereIn('gpu_type', filters.gpuType);
     if (filters.cluster) query.whereIn('cluster_name', filters.cluster);
-    return (await query.select()).map(r => ({
-      sampledAt: new Date(r.sampled_at),
-      provider: r.provider,
-      gpuType: r.gpu_type,
-      cluster: r.cluster_name,
-      total: Number(r.total),
-      allocated: Number(r.allocated),
-      free: Number(r.free),
-    }));
+    const rows: Array<Record<string, unknown>> = await query;
+    return rows.map(r => {
+      const sample: StoredSample = {
+        sampledAt: new Date(r.sampled_at as Date | number | string),
+        // PostgreSQL sums integers into bigint, which pg hands over as text.
+        total: Number(r.total),
+        allocated: Number(r.allocated),
+        free: Number(r.free),
+      };
+      for (const g of groupBy) sample[g] = r[SAMPLE_COLUMNS[g]] as string;
+      return sample;
+    });
   }
 
   async pruneSamples(before: Date): Promise<number> {
@@ -134,10 +181,21 @@ export class InventoryStore {
     }
   }
 
-  private async touch(trx: Knex.Transaction, cluster: string, at: Date) {
+  private async touch(
+    trx: Knex.Transaction,
+    cluster: string,
+    at: Date,
+  ): Promise<number> {
     await trx(REPORTS)
-      .insert({ cluster_name: cluster, reported_at: at })
+      .insert({ cluster_name: cluster, reported_at: at, version: 1 })
       .onConflict('cluster_name')
-      .merge();
+      .merge({
+        reported_at: at,
+        version: trx.raw('?? + 1', [`${REPORTS}.version`]),
+      });
+    const row = await trx(REPORTS)
+      .where({ cluster_name: cluster })
+      .first('version');
+    return Number(row.version);
   }
 }

@@ -1,10 +1,17 @@
-import { NodeInventory } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { NodeInventory, ProviderId } from '@gpu-fleet/plugin-gpu-fleet-common';
 import {
+  capacityCells,
   capacityFigures,
-  FleetNode,
+  FleetCell,
   GpuPrice,
   priceFor,
 } from './capacityFigures';
+
+interface FleetNode {
+  cluster: string;
+  provider: ProviderId;
+  node: NodeInventory;
+}
 
 function node(
   name: string,
@@ -52,16 +59,61 @@ const fleet: FleetNode[] = [
   },
 ];
 
+// One cell per node: the figures must not depend on how nodes were summed.
+const cells: FleetCell[] = fleet.flatMap(f =>
+  capacityCells([f.node]).map(cell => ({
+    cluster: f.cluster,
+    provider: f.provider,
+    cell,
+  })),
+);
+
 const prices: GpuPrice[] = [
   { gpuType: 'H100', perGpuHour: 3 },
   { provider: 'eks', gpuType: 'H100', perGpuHour: 4 },
   { provider: 'eks', gpuType: 'H100', capacityType: 'spot', perGpuHour: 2 },
 ];
 
+describe('capacityCells', () => {
+  it('sums GPU nodes sharing GPU type, pool and capacity type, and skips CPU nodes', () => {
+    expect(
+      capacityCells([
+        node('a', { gpuAllocated: 8 }),
+        node('b', { gpuAllocated: 2, ready: false }),
+        // Requests above allocatable while a node drains count as all allocated.
+        node('c', { gpuAllocated: 12 }),
+        node('d', { nodePool: null, gpuType: null }),
+        node('cpu', { gpuType: null, gpuCount: 0 }),
+      ]),
+    ).toEqual([
+      {
+        gpuType: 'H100',
+        nodePool: 'gpu',
+        capacityType: 'on-demand',
+        total: 24,
+        allocated: 18,
+        free: 0,
+        unavailable: 6,
+        nodes: 3,
+      },
+      {
+        gpuType: 'unknown',
+        nodePool: 'unlabelled',
+        capacityType: 'on-demand',
+        total: 8,
+        allocated: 0,
+        free: 8,
+        unavailable: 0,
+        nodes: 1,
+      },
+    ]);
+  });
+});
+
 describe('capacityFigures', () => {
   it('groups GPU nodes by provider and GPU type, never counting cordoned GPUs as free', () => {
     const { rows, totals } = capacityFigures(
-      fleet,
+      cells,
       ['provider', 'gpuType'],
       {},
       [],
@@ -98,18 +150,18 @@ describe('capacityFigures', () => {
 
   it('filters by provider, GPU type, cluster and capacity type', () => {
     expect(
-      capacityFigures(fleet, ['cluster'], { capacityType: ['spot'] }, [])
+      capacityFigures(cells, ['cluster'], { capacityType: ['spot'] }, [])
         .totals,
     ).toMatchObject({ total: 8, allocated: 2 });
     expect(
       capacityFigures(
-        fleet,
+        cells,
         ['cluster'],
         { gpuType: ['H200'], provider: ['lambda'] },
         [],
       ).rows.map(r => r.key),
     ).toEqual([{ cluster: 'lambda' }]);
-    expect(capacityFigures(fleet, [], { cluster: ['nope'] }, []).rows).toEqual(
+    expect(capacityFigures(cells, [], { cluster: ['nope'] }, []).rows).toEqual(
       [],
     );
   });
@@ -120,7 +172,7 @@ describe('capacityFigures', () => {
     expect(priceFor(prices, 'gke', 'H100', 'on-demand')).toBe(3);
     expect(priceFor(prices, 'gke', 'H200', 'on-demand')).toBeUndefined();
 
-    const { rows } = capacityFigures(fleet, ['provider'], {}, prices);
+    const { rows } = capacityFigures(cells, ['provider'], {}, prices);
     // a1: 8 allocated × 4; a2 (spot): 2 allocated × 2, 6 idle × 2; b1: 3 × 4, cordoned so nothing idle.
     expect(rows[0]).toMatchObject({
       key: { provider: 'eks' },

@@ -22,11 +22,27 @@ export interface CapacityFilters {
   capacityType?: string[];
 }
 
-/** A node with the cluster and provider it belongs to. */
-export interface FleetNode {
+/**
+ * One cluster's GPU nodes that share GPU type, node pool and capacity type,
+ * summed. Every group key and filter is one of these or the cluster's, so
+ * queries walk a handful of cells per cluster instead of every node.
+ */
+export interface CapacityCell {
+  gpuType: string;
+  nodePool: string;
+  capacityType: CapacityType;
+  total: number;
+  allocated: number;
+  free: number;
+  unavailable: number;
+  nodes: number;
+}
+
+/** A cell with the cluster and provider it belongs to. */
+export interface FleetCell {
   cluster: string;
   provider: ProviderId;
-  node: NodeInventory;
+  cell: CapacityCell;
 }
 
 /** What a GPU node with no recognised type or pool is grouped under. */
@@ -58,6 +74,40 @@ export function priceFor(
   return best?.perGpuHour;
 }
 
+/** Sums one cluster's GPU nodes (gpuCount > 0) into cells. */
+export function capacityCells(nodes: Iterable<NodeInventory>): CapacityCell[] {
+  const cells = new Map<string, CapacityCell>();
+  for (const node of nodes) {
+    if (node.gpuCount <= 0) continue;
+    const gpuType = node.gpuType ?? UNKNOWN_GPU_TYPE;
+    const nodePool = node.nodePool ?? UNLABELLED_POOL;
+    const id = `${gpuType}\0${nodePool}\0${node.capacityType}`;
+    let cell = cells.get(id);
+    if (!cell) {
+      cell = {
+        gpuType,
+        nodePool,
+        capacityType: node.capacityType,
+        total: 0,
+        allocated: 0,
+        free: 0,
+        unavailable: 0,
+        nodes: 0,
+      };
+      cells.set(id, cell);
+    }
+    // An agent may count requests above allocatable while a node drains.
+    const allocated = Math.min(node.gpuAllocated, node.gpuCount);
+    const free = node.schedulable && node.ready ? node.gpuCount - allocated : 0;
+    cell.total += node.gpuCount;
+    cell.allocated += allocated;
+    cell.free += free;
+    cell.unavailable += node.gpuCount - allocated - free;
+    cell.nodes += 1;
+  }
+  return [...cells.values()];
+}
+
 class Accumulator {
   total = 0;
   allocated = 0;
@@ -69,21 +119,17 @@ class Accumulator {
   idleCost = 0;
   priced = false;
 
-  add(fleetNode: FleetNode, price: number | undefined) {
-    const { node } = fleetNode;
-    const allocated = Math.min(node.gpuAllocated, node.gpuCount);
-    const usable = node.schedulable && node.ready;
-    const free = usable ? node.gpuCount - allocated : 0;
-    this.total += node.gpuCount;
-    this.allocated += allocated;
-    this.free += free;
-    this.unavailable += node.gpuCount - allocated - free;
-    this.nodes += 1;
-    this.clusters.add(fleetNode.cluster);
+  add({ cluster, cell }: FleetCell, price: number | undefined) {
+    this.total += cell.total;
+    this.allocated += cell.allocated;
+    this.free += cell.free;
+    this.unavailable += cell.unavailable;
+    this.nodes += cell.nodes;
+    this.clusters.add(cluster);
     if (price !== undefined) {
       this.priced = true;
-      this.allocatedCost += allocated * price;
-      this.idleCost += free * price;
+      this.allocatedCost += cell.allocated * price;
+      this.idleCost += cell.free * price;
     }
   }
 
@@ -102,27 +148,25 @@ class Accumulator {
   }
 }
 
-function keyOf(groupBy: CapacityGroupKey[], n: FleetNode): CapacityRow['key'] {
+function keyOf(groupBy: CapacityGroupKey[], c: FleetCell): CapacityRow['key'] {
   const key: CapacityRow['key'] = {};
   for (const g of groupBy) {
-    if (g === 'provider') key.provider = n.provider;
-    else if (g === 'gpuType') key.gpuType = n.node.gpuType ?? UNKNOWN_GPU_TYPE;
-    else if (g === 'cluster') key.cluster = n.cluster;
-    else if (g === 'nodePool')
-      key.nodePool = n.node.nodePool ?? UNLABELLED_POOL;
-    else key.capacityType = n.node.capacityType;
+    if (g === 'provider') key.provider = c.provider;
+    else if (g === 'cluster') key.cluster = c.cluster;
+    else if (g === 'gpuType') key.gpuType = c.cell.gpuType;
+    else if (g === 'nodePool') key.nodePool = c.cell.nodePool;
+    else key.capacityType = c.cell.capacityType;
   }
   return key;
 }
 
-function matches(filters: CapacityFilters, n: FleetNode): boolean {
-  const gpuType = n.node.gpuType ?? UNKNOWN_GPU_TYPE;
+function matches(filters: CapacityFilters, c: FleetCell): boolean {
   return (
-    (!filters.provider || filters.provider.includes(n.provider)) &&
-    (!filters.gpuType || filters.gpuType.includes(gpuType)) &&
-    (!filters.cluster || filters.cluster.includes(n.cluster)) &&
+    (!filters.provider || filters.provider.includes(c.provider)) &&
+    (!filters.gpuType || filters.gpuType.includes(c.cell.gpuType)) &&
+    (!filters.cluster || filters.cluster.includes(c.cluster)) &&
     (!filters.capacityType ||
-      filters.capacityType.includes(n.node.capacityType))
+      filters.capacityType.includes(c.cell.capacityType))
   );
 }
 
@@ -130,10 +174,11 @@ function matches(filters: CapacityFilters, n: FleetNode): boolean {
  * Total, allocated, free and unavailable GPUs per group, and pooled over
  * every matching GPU node. GPUs on cordoned or not-ready nodes are never
  * free; cost uses the price of each node's provider, GPU type and capacity
- * type, and stays null for a group where no GPU has a price.
+ * type, and stays null for a group where no GPU has a price (where only
+ * some have one, it covers those).
  */
 export function capacityFigures(
-  nodes: Iterable<FleetNode>,
+  cells: Iterable<FleetCell>,
   groupBy: CapacityGroupKey[],
   filters: CapacityFilters,
   prices: GpuPrice[],
@@ -144,26 +189,26 @@ export function capacityFigures(
   >();
   const totals = new Accumulator();
   const priceCache = new Map<string, number | undefined>();
-  for (const n of nodes) {
-    if (n.node.gpuCount <= 0 || !matches(filters, n)) continue;
-    const gpuType = n.node.gpuType ?? UNKNOWN_GPU_TYPE;
-    const priceKey = `${n.provider}/${gpuType}/${n.node.capacityType}`;
+  for (const c of cells) {
+    if (!matches(filters, c)) continue;
+    const { gpuType, capacityType } = c.cell;
+    const priceKey = `${c.provider}\0${gpuType}\0${capacityType}`;
     if (!priceCache.has(priceKey)) {
       priceCache.set(
         priceKey,
-        priceFor(prices, n.provider, gpuType, n.node.capacityType),
+        priceFor(prices, c.provider, gpuType, capacityType),
       );
     }
     const price = priceCache.get(priceKey);
-    totals.add(n, price);
-    const key = keyOf(groupBy, n);
-    const id = JSON.stringify(key);
+    totals.add(c, price);
+    const key = keyOf(groupBy, c);
+    const id = groupBy.map(g => key[g]).join('\0');
     let group = groups.get(id);
     if (!group) {
       group = { key, acc: new Accumulator() };
       groups.set(id, group);
     }
-    group.acc.add(n, price);
+    group.acc.add(c, price);
   }
   const rows = [...groups.values()]
     .map(g => ({ key: g.key, ...g.acc.figures() }))

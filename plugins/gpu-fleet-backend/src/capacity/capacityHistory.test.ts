@@ -1,7 +1,8 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { NodeInventory } from '@gpu-fleet/plugin-gpu-fleet-common';
-import { FleetNode } from './capacityFigures';
+import { ProviderId } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { capacityCells } from './capacityFigures';
 import { historySeries, sampleCapacity } from './capacityHistory';
 import { InventoryService } from './InventoryService';
 import { InventoryStore } from './InventoryStore';
@@ -37,7 +38,11 @@ describe.each(databases.eachSupportedId())(
         ),
       });
       const store = new InventoryStore(knex);
-      let fleet: FleetNode[] = [
+      let fleet: Array<{
+        cluster: string;
+        provider: ProviderId;
+        node: NodeInventory;
+      }> = [
         { cluster: 'eks-a', provider: 'eks', node: gpuNode('a1', 8) },
         { cluster: 'eks-b', provider: 'eks', node: gpuNode('b1', 2) },
         {
@@ -47,7 +52,10 @@ describe.each(databases.eachSupportedId())(
         },
       ];
       const inventory = {
-        fleetNodes: async () => fleet,
+        fleetCells: async () =>
+          fleet.flatMap(f =>
+            capacityCells([f.node]).map(cell => ({ ...f, cell })),
+          ),
       } as unknown as InventoryService;
       const day = 24 * 3600_000;
       const t0 = new Date('2026-11-01T10:00:00Z');

@@ -19,7 +19,7 @@ export async function sampleCapacity(
 ): Promise<void> {
   const now = options.now ?? new Date();
   const { rows } = capacityFigures(
-    await inventory.fleetNodes(),
+    await inventory.fleetCells(),
     ['provider', 'gpuType', 'cluster'],
     {},
     [],

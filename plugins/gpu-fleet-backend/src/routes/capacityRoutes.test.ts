@@ -9,6 +9,7 @@ import {
   InventoryReport,
   NodeInventory,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { connectAnsweringAgent, TestAgent } from '../__testUtils__/testAgent';
@@ -54,16 +55,29 @@ const capacityConfig = {
     { gpuType: 'H100', perGpuHour: 3 },
     { provider: 'lambda', gpuType: 'H200', perGpuHour: 4 },
   ],
+  history: { interval: { seconds: 30 } },
+};
+
+type ScheduledTask = SchedulerServiceTaskScheduleDefinition & {
+  id: string;
+  fn: (signal: AbortSignal) => void | Promise<void>;
 };
 
 describe.each(databases.eachSupportedId())('capacity API on %s', databaseId => {
   let knex: Knex;
 
   async function start(options: { deny?: boolean } = {}) {
+    // Held here so a test runs the sampler itself instead of waiting for it.
+    const tasks: ScheduledTask[] = [];
     const backend = await startTestBackend({
       features: [
         gpuFleetPlugin,
         mockServices.database.factory({ knex }),
+        mockServices.scheduler.mock({
+          scheduleTask: async task => {
+            tasks.push(task);
+          },
+        }).factory,
         mockServices.rootConfig.factory({
           data: {
             backend: { baseUrl: 'http://localhost:7007' },
@@ -80,7 +94,7 @@ describe.each(databases.eachSupportedId())('capacity API on %s', databaseId => {
       ],
     });
     const api = request(backend.server);
-    return { backend, api, port: backend.server.port() };
+    return { backend, api, port: backend.server.port(), tasks };
   }
 
   async function attach(
@@ -263,6 +277,107 @@ describe.each(databases.eachSupportedId())('capacity API on %s', databaseId => {
     expect(body.totals.total).toBe(8);
   });
 
+  it('serves the capacity history the sampler recorded, summed per group and filtered', async () => {
+    const { api, port, tasks } = await start();
+    const sampler = tasks.find(t => t.id === 'gpu-fleet-capacity-history');
+    expect(sampler?.frequency).toEqual({ milliseconds: 30_000 });
+    const agents = [];
+    for (const [name, provider] of [
+      ['eks-a', 'eks'],
+      ['eks-b', 'eks'],
+      ['lambda-a', 'lambda'],
+    ]) {
+      const token = await attach(api, name, provider);
+      agents.push(await connectAnsweringAgent(port, name, token, name));
+    }
+    const [eksA, eksB, lambda] = agents;
+    report(eksA, {
+      type: 'snapshot',
+      seq: 1,
+      nodes: [gpuNode('a1', { gpuAllocated: 2 })],
+    });
+    report(eksB, { type: 'snapshot', seq: 1, nodes: [gpuNode('b1')] });
+    report(lambda, {
+      type: 'snapshot',
+      seq: 1,
+      nodes: [gpuNode('l1', { gpuType: 'H200', gpuAllocated: 8 })],
+    });
+    await eventually(async () => {
+      expect((await capacityOf(api)).totals.total).toBe(24);
+    });
+
+    const from = new Date().toISOString();
+    await sampler!.fn(new AbortController().signal);
+    report(eksA, {
+      type: 'delta',
+      seq: 2,
+      upserts: [gpuNode('a1', { gpuAllocated: 8 })],
+      removed: [],
+    });
+    await eventually(async () => {
+      expect((await capacityOf(api)).totals.allocated).toBe(16);
+    });
+    // Two runs within one millisecond would record one instant.
+    await new Promise(resolve => setTimeout(resolve, 5));
+    await sampler!.fn(new AbortController().signal);
+    const to = new Date().toISOString();
+
+    const history = async (query: string) => {
+      const res = await api
+        .get(`/api/gpu-fleet/capacity/history?from=${from}&to=${to}${query}`)
+        .set('Authorization', user);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const byProvider = await history('&groupBy=provider');
+    expect(byProvider).toEqual({
+      intervalSeconds: 30,
+      series: [
+        {
+          key: { provider: 'eks' },
+          points: [
+            { at: expect.any(String), total: 16, allocated: 2, free: 14 },
+            { at: expect.any(String), total: 16, allocated: 8, free: 8 },
+          ],
+        },
+        {
+          key: { provider: 'lambda' },
+          points: [
+            { at: expect.any(String), total: 8, allocated: 8, free: 0 },
+            { at: expect.any(String), total: 8, allocated: 8, free: 0 },
+          ],
+        },
+      ],
+    });
+    const [first, second] = byProvider.series[0].points;
+    expect(Date.parse(first.at)).toBeLessThan(Date.parse(second.at));
+
+    const h100 = await history('&groupBy=cluster,gpuType&gpuType=H100');
+    expect(
+      h100.series.map(
+        (s: { key: object; points: Array<{ allocated: number }> }) => [
+          s.key,
+          s.points.map(p => p.allocated),
+        ],
+      ),
+    ).toEqual([
+      [{ cluster: 'eks-a', gpuType: 'H100' }, [2, 8]],
+      [{ cluster: 'eks-b', gpuType: 'H100' }, [0, 0]],
+    ]);
+
+    // Ungrouped: the pooled fleet, one point per run.
+    const pooled = await history('&cluster=eks-b,lambda-a');
+    expect(pooled.series).toEqual([
+      {
+        key: {},
+        points: [
+          { at: first.at, total: 16, allocated: 8, free: 8 },
+          { at: second.at, total: 16, allocated: 8, free: 8 },
+        ],
+      },
+    ]);
+  });
+
   it('keeps the inventory across a restart and forgets a detached cluster', async () => {
     const first = await start();
     const token = await attach(first.api, 'eks-a', 'eks');
@@ -308,6 +423,14 @@ describe.each(databases.eachSupportedId())('capacity API on %s', databaseId => {
     );
     expect(await bad('/capacity/history?groupBy=nodePool')).toMatch(
       /^groupBy: unknown value "nodePool"/,
+    );
+    expect(
+      await bad(
+        '/capacity/history?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z',
+      ),
+    ).toBe('from: must not be after to');
+    expect(await bad('/capacity/history?capacityType=spot')).toMatch(
+      /^capacityType: /,
     );
     const missing = await api
       .get('/api/gpu-fleet/clusters/nowhere/inventory')

@@ -110,11 +110,12 @@ export function capacityRoutes(
     if (to.getTime() - from.getTime() > MAX_HISTORY_RANGE) {
       throw new InputError('from: the range may span at most 31 days');
     }
-    const samples = await store.samples(from, to, {
-      provider,
-      gpuType,
-      cluster,
-    });
+    const samples = await store.samples(
+      from,
+      to,
+      { provider, gpuType, cluster },
+      groupBy,
+    );
     res.json(historySeries(samples, groupBy, historyIntervalMs / 1000));
   });
 
