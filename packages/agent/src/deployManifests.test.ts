@@ -15,9 +15,22 @@ import { runKubectl } from './__testUtils__/runKubectl';
 
 jest.setTimeout(60_000);
 
+/** The optional variables the ConfigMap's prerequisites.* keys fill. */
+const PREREQUISITE_VARIABLES = [
+  'GPU_FLEET_PREREQUISITE_INTERVAL_SECONDS',
+  'GPU_FLEET_PROBE_NETWORK',
+  'GPU_FLEET_PROBE_TIMEOUT_MS',
+  'GPU_FLEET_REGISTRIES',
+  'GPU_FLEET_AGENT_IMAGE_REGISTRY',
+  'GPU_FLEET_IMAGE_REGISTRY',
+  'GPU_FLEET_ARTIFACT_STORE_URL',
+  'GPU_FLEET_WILDCARD_DOMAIN',
+];
+
 const DEPLOY = path.resolve(__dirname, '../deploy');
 const CHART = path.join(DEPLOY, 'helm/gpu-fleet-agent');
 const AGENT_VALUES = path.resolve(__dirname, '../../../examples/agent-values');
+const READ_VERBS = ['get', 'list', 'watch'];
 const WRITE_VERBS = [
   'create',
   'update',
@@ -110,6 +123,29 @@ const writes = (rules: Obj[]) =>
     r.verbs.filter((v: string) => WRITE_VERBS.includes(v)),
   );
 
+const allows = (rules: Obj[], group: string, resource: string, verb: string) =>
+  rules.some(
+    r =>
+      r.apiGroups.includes(group) &&
+      r.resources.includes(resource) &&
+      r.verbs.includes(verb),
+  );
+
+/** Group and resource of every collection the agent's source files request. */
+function collectionsRequestedBy(files: string[]) {
+  const found = new Map<string, { group: string; resource: string }>();
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(__dirname, file), 'utf8');
+    for (const [, apiPath] of text.matchAll(/'(\/apis?\/[^'?]+)/g)) {
+      const parts = apiPath.split('/').filter(Boolean);
+      const [group, resource] =
+        parts[0] === 'api' ? ['', parts[2]] : [parts[1], parts[3]];
+      found.set(`${group}/${resource}`, { group, resource });
+    }
+  }
+  return [...found.values()];
+}
+
 /**
  * The environment the kubelet would give the agent container, with the
  * token mounted from its Secret into a local directory instead of the pod.
@@ -126,9 +162,17 @@ function agentEnvironment(objects: Obj[], dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const variable of container.env) {
     const ref = variable.valueFrom?.configMapKeyRef;
-    env[variable.name] = ref
-      ? find(objects, 'ConfigMap', ref.name, 'gpu-fleet').data[ref.key]
-      : variable.value;
+    if (!ref) {
+      env[variable.name] = variable.value;
+      continue;
+    }
+    const data = find(objects, 'ConfigMap', ref.name, 'gpu-fleet').data;
+    // The kubelet leaves an optional variable out when its key is missing
+    // and refuses to start the container when a required one is.
+    if (ref.key in data) env[variable.name] = data[ref.key];
+    else if (!ref.optional) {
+      throw new Error(`${variable.name}: no key ${ref.key} in ${ref.name}`);
+    }
   }
   for (const mount of container.volumeMounts) {
     const volume = pod.volumes.find((v: Obj) => v.name === mount.name);
@@ -180,7 +224,20 @@ describe('kustomize base', () => {
       'GPU_FLEET_CONTROL_PLANE_URL',
       'GPU_FLEET_CLUSTER_NAME',
       'GPU_FLEET_TOKEN_FILE',
+      'GPU_FLEET_ADDONS',
+      ...PREREQUISITE_VARIABLES,
     ]);
+    // Unset prerequisite settings leave the agent's defaults.
+    const configMap = objects.find(o => o.kind === 'ConfigMap')!;
+    for (const variable of container.env.filter((e: Obj) =>
+      PREREQUISITE_VARIABLES.includes(e.name),
+    )) {
+      expect(variable.valueFrom.configMapKeyRef.optional).toBe(true);
+    }
+    expect(
+      Object.keys(configMap.data).filter(k => k.startsWith('prerequisites.')),
+    ).toEqual(['prerequisites.agentImageRegistry']);
+    expect(configMap.data.addonsEnabled).toBe('');
     const tokenVolume = pod.volumes.find((v: Obj) => v.name === 'token');
     const secret = find(
       objects,
@@ -212,10 +269,88 @@ describe('kustomize base', () => {
             verbs: ['get', 'list', 'watch'],
           },
           { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+          { apiGroups: [''], resources: ['services'], verbs: ['list'] },
+          {
+            apiGroups: ['storage.k8s.io'],
+            resources: ['storageclasses'],
+            verbs: ['list'],
+          },
+          {
+            apiGroups: ['networking.k8s.io'],
+            resources: ['ingressclasses'],
+            verbs: ['list'],
+          },
+          {
+            apiGroups: ['cert-manager.io'],
+            resources: ['certificates', 'clusterissuers'],
+            verbs: ['list'],
+          },
         ],
       },
     ]);
     expect(objects.filter(o => o.kind === 'Role')).toEqual([]);
+  });
+
+  it('lets the prerequisite checks list and the inventory watch what they read, read-only', () => {
+    const rules = find(objects, 'ClusterRole', 'gpu-fleet-agent-read').rules;
+    for (const rule of rules) {
+      // The rule rides along so a failure names it.
+      expect({
+        rule,
+        notRead: rule.verbs.filter((v: string) => !READ_VERBS.includes(v)),
+      }).toEqual({ rule, notRead: [] });
+      expect(rule.apiGroups).not.toContain('*');
+      expect(rule.resources).not.toContain('*');
+    }
+    const checks = collectionsRequestedBy(
+      fs
+        .readdirSync(path.join(__dirname, 'prerequisites'))
+        .filter(f => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+        .map(f => `prerequisites/${f}`),
+    );
+    expect(checks.map(c => `${c.group}/${c.resource}`).sort()).toEqual([
+      '/nodes',
+      '/pods',
+      '/services',
+      'cert-manager.io/certificates',
+      'cert-manager.io/clusterissuers',
+      'networking.k8s.io/ingressclasses',
+      'storage.k8s.io/storageclasses',
+    ]);
+    for (const { group, resource } of checks) {
+      expect({
+        group,
+        resource,
+        list: allows(rules, group, resource, 'list'),
+      }).toEqual({ group, resource, list: true });
+    }
+    const informers = collectionsRequestedBy([
+      'inventory/InventoryReporter.ts',
+    ]);
+    expect(informers.map(i => i.resource).sort()).toEqual(['nodes', 'pods']);
+    for (const { group, resource } of informers) {
+      for (const verb of READ_VERBS) {
+        expect({
+          resource,
+          verb,
+          allowed: allows(rules, group, resource, verb),
+        }).toEqual({ resource, verb, allowed: true });
+      }
+    }
+    // What only the checks read is granted list alone: they never get or watch it.
+    const streamed = ['nodes', 'pods', 'namespaces', 'pods/log'];
+    for (const rule of rules.filter(
+      (r: Obj) => !r.resources.some((res: string) => streamed.includes(res)),
+    )) {
+      expect(rule.verbs).toEqual(['list']);
+      for (const resource of rule.resources) {
+        expect(
+          checks.some(
+            c => c.resource === resource && rule.apiGroups.includes(c.group),
+          ),
+        ).toBe(true);
+      }
+    }
   });
 
   it('runs the container unprivileged with a read-only root filesystem', () => {
@@ -241,14 +376,68 @@ describe('example overlay', () => {
     rendered = await kustomize('kustomize/overlays/example');
   });
 
-  it('gives the agent the configuration the agent itself accepts', () => {
+  it('gives the agent the configuration the agent itself accepts, with the add-ons chosen', () => {
     const dir = fs.mkdtempSync(path.join(home, 'pod-'));
-    expect(readAgentConfig(agentEnvironment(rendered.objects, dir))).toEqual({
+    const env = agentEnvironment(rendered.objects, dir);
+    expect(env.GPU_FLEET_ADDONS).toBe('cert-manager,kueue,mpi-operator');
+    expect(readAgentConfig(env)).toEqual({
       controlPlaneUrl: 'wss://portal.example.com/api/gpu-fleet/agent/connect',
       clusterName: 'lambda-h200',
       token: 'gfct_example0000000000000000000000000000000',
       kubeconfigPath: undefined,
-      prerequisites: DEFAULT_PREREQUISITE_SETTINGS,
+      prerequisites: {
+        ...DEFAULT_PREREQUISITE_SETTINGS,
+        addons: ['cert-manager', 'kueue', 'mpi-operator'],
+      },
+    });
+    // The annotation and the toggles say the same as the variable.
+    const deployment = find(
+      rendered.objects,
+      'Deployment',
+      'gpu-fleet-agent',
+      'gpu-fleet',
+    );
+    expect(deployment.metadata.annotations['gpu-fleet.io/addons-enabled']).toBe(
+      env.GPU_FLEET_ADDONS,
+    );
+    const configMap = rendered.objects.find(o => o.kind === 'ConfigMap')!;
+    expect(
+      ADDON_IDS.filter(id => configMap.data[`addons.${id}.enabled`] === 'true'),
+    ).toEqual(['kueue', 'mpi-operator', 'cert-manager']);
+  });
+
+  it('passes each prerequisites.* key to the agent setting it names', () => {
+    const dir = fs.mkdtempSync(path.join(home, 'pod-'));
+    const objects = rendered.objects.map(o =>
+      o.kind === 'ConfigMap'
+        ? {
+            ...o,
+            data: {
+              ...o.data,
+              'prerequisites.intervalSeconds': '300',
+              'prerequisites.probeNetwork': 'false',
+              'prerequisites.probeTimeoutMs': '2500',
+              'prerequisites.registries': 'mirror.example.com,quay.example.com',
+              'prerequisites.agentImageRegistry': 'registry.example.com',
+              'prerequisites.imageRegistry': 'registry.example.com',
+              'prerequisites.artifactStoreUrl': 'https://artifacts.example.com',
+              'prerequisites.wildcardDomain': 'apps.example.com',
+            },
+          }
+        : o,
+    );
+    expect(
+      readAgentConfig(agentEnvironment(objects, dir)).prerequisites,
+    ).toEqual({
+      intervalMs: 300_000,
+      addons: ['cert-manager', 'kueue', 'mpi-operator'],
+      agentImageRegistry: 'registry.example.com',
+      registries: ['mirror.example.com', 'quay.example.com'],
+      probeNetwork: false,
+      probeTimeoutMs: 2500,
+      imageRegistry: 'registry.example.com',
+      artifactStoreUrl: 'https://artifacts.example.com',
+      wildcardDomain: 'apps.example.com',
     });
   });
 
@@ -488,14 +677,42 @@ describe('Helm chart', () => {
       `mountPath: ${pod.containers[0].volumeMounts[0].mountPath}`,
     );
     const configMap = objects.find(o => o.kind === 'ConfigMap')!;
-    expect(templateText('configmap.yaml')).toContain(
-      'addons.{{ $id }}.enabled',
-    );
+    const configMapTemplate = templateText('configmap.yaml');
+    expect(configMapTemplate).toContain('addons.{{ $id }}.enabled');
     expect(
       Object.keys(configMap.data)
         .filter(k => k.startsWith('addons.'))
         .sort(),
     ).toEqual(ADDON_IDS.map(id => `addons.${id}.enabled`).sort());
+
+    // Every key the Deployment reads, the chart's ConfigMap can hold; the
+    // add-on list is built from the toggles, as the base's annotation shows.
+    const keys = pod.containers[0].env
+      .map((e: Obj) => e.valueFrom?.configMapKeyRef?.key)
+      .filter(Boolean);
+    for (const key of keys) {
+      expect(configMapTemplate).toMatch(new RegExp(`^  ${key}: `, 'm'));
+    }
+    expect(configMapTemplate).toContain(
+      'addonsEnabled: {{ include "gpu-fleet-agent.enabledAddons" . | quote }}',
+    );
+    const baseConfigMap = base.find(o => o.kind === 'ConfigMap')!;
+    expect(baseConfigMap.data.addonsEnabled).toBe(
+      deployment.metadata.annotations['gpu-fleet.io/addons-enabled'],
+    );
+    // One value per setting, each filling its own key.
+    expect(
+      Object.keys(values.prerequisites)
+        .map(k => `prerequisites.${k}`)
+        .sort(),
+    ).toEqual(
+      keys.filter((k: string) => k.startsWith('prerequisites.')).sort(),
+    );
+    // The base holds what the chart derives from image.repository.
+    expect(values.prerequisites.agentImageRegistry).toBe('');
+    expect(baseConfigMap.data['prerequisites.agentImageRegistry']).toBe(
+      values.image.repository.split('/')[0],
+    );
   });
 });
 

@@ -32,3 +32,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- $enabled | sortAlpha | join "," -}}
 {{- end -}}
+
+{{/* The registry host of image.repository, as a container runtime reads it (no host: docker.io). */}}
+{{- define "gpu-fleet-agent.imageRegistry" -}}
+{{- $parts := splitList "/" .Values.image.repository -}}
+{{- $first := first $parts -}}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) -}}
+{{- $first -}}
+{{- else -}}
+docker.io
+{{- end -}}
+{{- end -}}
