@@ -140,7 +140,7 @@ export const gpuFleetPlugin = createBackendPlugin({
           }
         });
         deps.lifecycle.addShutdownHook(async () => {
-          gateway.close();
+          await gateway.close();
           await tunnels.shutdown();
         });
       },

@@ -44,6 +44,8 @@ export interface InventorySink {
 /** Holds every agent's live session on this replica: at most one per cluster. */
 export class AgentGateway {
   private hooks?: SessionHooks;
+  /** Bookkeeping of sessions that just closed, awaited at shutdown. */
+  private readonly closing = new Set<Promise<void>>();
   private inventory?: InventorySink;
 
   private readonly sessions = new Map<string, TunnelSession>();
@@ -125,10 +127,12 @@ export class AgentGateway {
     return true;
   }
 
-  close() {
+  /** Ends every session and resolves once the registry says so. */
+  async close(): Promise<void> {
     for (const session of this.sessions.values()) {
       session.goAway(CloseCode.Normal, 'control plane shutting down');
     }
+    await Promise.all([...this.closing]);
   }
 
   // The token is checked before the upgrade, so a forged one never gets a socket.
@@ -155,7 +159,9 @@ export class AgentGateway {
         if (this.sessions.get(clusterName) === closed) {
           this.sessions.delete(clusterName);
           // Another replica may hold a newer session; then it is not disconnected.
-          (this.hooks ? this.hooks.closed(clusterName) : Promise.resolve(true))
+          const bookkeeping = (
+            this.hooks ? this.hooks.closed(clusterName) : Promise.resolve(true)
+          )
             .then(current =>
               current ? this.registry.markDisconnected(clusterName) : undefined,
             )
@@ -163,7 +169,9 @@ export class AgentGateway {
               this.logger.error(
                 `could not mark ${clusterName} disconnected: ${error}`,
               ),
-            );
+            )
+            .finally(() => this.closing.delete(bookkeeping));
+          this.closing.add(bookkeeping);
         }
       },
     );
