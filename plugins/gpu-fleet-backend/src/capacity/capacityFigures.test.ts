@@ -1,4 +1,5 @@
 import { NodeInventory, ProviderId } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { gpuNode as node } from '../__testUtils__/gpuNode';
 import {
   capacityCells,
   capacityFigures,
@@ -11,27 +12,6 @@ interface FleetNode {
   cluster: string;
   provider: ProviderId;
   node: NodeInventory;
-}
-
-function node(
-  name: string,
-  overrides: Partial<NodeInventory> = {},
-): NodeInventory {
-  return {
-    name,
-    nodePool: 'gpu',
-    gpuType: 'H100',
-    gpuVendor: 'nvidia',
-    gpuCount: 8,
-    gpuAllocated: 0,
-    capacityType: 'on-demand',
-    instanceType: null,
-    schedulable: true,
-    ready: true,
-    taints: [],
-    topology: {},
-    ...overrides,
-  };
 }
 
 const fleet: FleetNode[] = [

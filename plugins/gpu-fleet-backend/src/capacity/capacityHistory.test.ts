@@ -1,7 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { NodeInventory } from '@gpu-fleet/plugin-gpu-fleet-common';
-import { ProviderId } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { NodeInventory, ProviderId } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { gpuNode } from '../__testUtils__/gpuNode';
 import { capacityCells } from './capacityFigures';
 import { historySeries, sampleCapacity } from './capacityHistory';
 import { InventoryService } from './InventoryService';
@@ -9,22 +9,8 @@ import { InventoryStore } from './InventoryStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-function gpuNode(name: string, gpuAllocated: number, gpuType = 'H100') {
-  return {
-    name,
-    nodePool: 'gpu',
-    gpuType,
-    gpuVendor: 'nvidia',
-    gpuCount: 8,
-    gpuAllocated,
-    capacityType: 'on-demand',
-    instanceType: null,
-    schedulable: true,
-    ready: true,
-    taints: [],
-    topology: {},
-  } as NodeInventory;
-}
+const node = (name: string, gpuAllocated: number, gpuType = 'H100') =>
+  gpuNode(name, { gpuAllocated, gpuType });
 
 describe.each(databases.eachSupportedId())(
   'capacity history on %s',
@@ -43,12 +29,12 @@ describe.each(databases.eachSupportedId())(
         provider: ProviderId;
         node: NodeInventory;
       }> = [
-        { cluster: 'eks-a', provider: 'eks', node: gpuNode('a1', 8) },
-        { cluster: 'eks-b', provider: 'eks', node: gpuNode('b1', 2) },
+        { cluster: 'eks-a', provider: 'eks', node: node('a1', 8) },
+        { cluster: 'eks-b', provider: 'eks', node: node('b1', 2) },
         {
           cluster: 'lambda',
           provider: 'lambda',
-          node: gpuNode('l1', 0, 'H200'),
+          node: node('l1', 0, 'H200'),
         },
       ];
       const inventory = {
@@ -62,7 +48,7 @@ describe.each(databases.eachSupportedId())(
       const t1 = new Date('2026-11-01T10:01:00Z');
       await sampleCapacity(inventory, store, { retentionMs: day, now: t0 });
       fleet = fleet.map(f =>
-        f.node.name === 'b1' ? { ...f, node: gpuNode('b1', 6) } : f,
+        f.node.name === 'b1' ? { ...f, node: node('b1', 6) } : f,
       );
       await sampleCapacity(inventory, store, { retentionMs: day, now: t1 });
 

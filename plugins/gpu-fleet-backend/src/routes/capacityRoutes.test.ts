@@ -12,6 +12,7 @@ import {
 import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { gpuNode } from '../__testUtils__/gpuNode';
 import { connectAnsweringAgent, TestAgent } from '../__testUtils__/testAgent';
 import { gpuFleetPlugin } from '../plugin';
 
@@ -19,27 +20,6 @@ jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const user = `Bearer ${mockCredentials.user.token()}`;
-
-function gpuNode(
-  name: string,
-  overrides: Partial<NodeInventory> = {},
-): NodeInventory {
-  return {
-    name,
-    nodePool: 'gpu',
-    gpuType: 'H100',
-    gpuVendor: 'nvidia',
-    gpuCount: 8,
-    gpuAllocated: 0,
-    capacityType: 'on-demand',
-    instanceType: 'p5.48xlarge',
-    schedulable: true,
-    ready: true,
-    taints: [],
-    topology: {},
-    ...overrides,
-  };
-}
 
 function report(agent: TestAgent, body: InventoryReport | unknown) {
   agent.send({
