@@ -12,14 +12,30 @@ export interface ForwardedRequest {
   signal: AbortSignal;
 }
 
+// Like Node's global agents: idle connections are dropped before a server's
+// own idle limit is likely to close them under a request.
+const POOL_OPTIONS = {
+  keepAlive: true,
+  timeout: 5000,
+  scheduling: 'lifo' as const,
+};
+
 /** Sends raw requests to the cluster's API server with the agent's own credentials. */
 export class KubeApiForwarder {
   private readonly server: string;
+  private readonly proxied: boolean;
+  // client-node hands out a new agent per call, which would mean a new TCP
+  // and TLS connection to the API server for every request. These pools key
+  // connections by the TLS material each request carries, so a rotated
+  // client certificate gets new connections.
+  private readonly httpPool = new http.Agent(POOL_OPTIONS);
+  private readonly httpsPool = new https.Agent(POOL_OPTIONS);
 
   constructor(readonly kubeConfig: KubeConfig) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig names no current cluster');
     this.server = cluster.server.replace(/\/+$/, '');
+    this.proxied = Boolean(cluster.proxyUrl);
   }
 
   static fromEnvironment(kubeconfigPath?: string): KubeApiForwarder {
@@ -34,7 +50,10 @@ export class KubeApiForwarder {
     const options: https.RequestOptions = { method: request.method };
     await this.kubeConfig.applyToHTTPSOptions(options);
     options.headers = { ...(options.headers as object), ...request.headers };
-    const transport = url.protocol === 'https:' ? https : http;
+    const tls = url.protocol === 'https:';
+    const transport = tls ? https : http;
+    // Through an HTTP or SOCKS proxy the connection is client-node's to make.
+    if (!this.proxied) options.agent = tls ? this.httpsPool : this.httpPool;
     return new Promise((resolve, reject) => {
       const outgoing = transport.request(
         url,
@@ -50,6 +69,12 @@ export class KubeApiForwarder {
         outgoing.end(body);
       }
     });
+  }
+
+  /** Closes the pooled connections to the API server. */
+  close() {
+    this.httpPool.destroy();
+    this.httpsPool.destroy();
   }
 
   /** A GET answered in JSON; `body` is undefined when the answer was not JSON. */

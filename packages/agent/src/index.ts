@@ -54,6 +54,7 @@ export function main() {
   const stop = () => {
     inventory.stop().catch(() => undefined);
     connection.stop();
+    kube.close();
     setTimeout(() => process.exit(0), 500).unref();
   };
   process.on('SIGINT', stop);
