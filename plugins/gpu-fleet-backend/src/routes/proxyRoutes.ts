@@ -1,6 +1,6 @@
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { Config } from '@backstage/config';
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { gpuFleetClusterProxyPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { ClusterTunnels } from '../gateway/ClusterTunnels';
@@ -63,6 +63,23 @@ async function* streamedBody(
   }
 }
 
+/**
+ * Copies the cluster's answer to the caller. `stream.pipeline` would do the
+ * same but allocates an aborted signal, exception included, per request.
+ */
+function passThrough(body: Readable, res: Response): Promise<void> {
+  return new Promise(resolve => {
+    // The tunnel closed mid-answer: the caller sees a cut-off response.
+    body.once('error', () => res.destroy());
+    res.once('close', () => {
+      // The caller went away: stop the stream in the cluster too.
+      if (!body.readableEnded) body.destroy();
+      resolve();
+    });
+    body.pipe(res);
+  });
+}
+
 export function proxyRoutes(
   tunnels: Pick<ClusterTunnels, 'request'>,
   deps: RouteDeps,
@@ -96,7 +113,11 @@ export function proxyRoutes(
     const hasBody =
       declared > 0 || req.headers['transfer-encoding'] !== undefined;
     const caller = new AbortController();
-    res.on('close', () => caller.abort());
+    // Only a caller who leaves early cancels; aborting after every answer
+    // would cost an exception object per request.
+    res.on('close', () => {
+      if (!res.writableFinished) caller.abort();
+    });
     const longLived = LONG_LIVED.test(path);
     let response;
     try {
@@ -117,11 +138,9 @@ export function proxyRoutes(
     for (const key of RETURNED_HEADERS) {
       if (response.headers[key]) res.setHeader(key, response.headers[key]);
     }
-    res.flushHeaders();
-    await pipeline(response.body, res).catch(() => {
-      // The caller went away or the tunnel closed; either way nothing to answer.
-      res.destroy();
-    });
+    // A watch may stay silent for minutes; its caller should see the headers now.
+    if (longLived) res.flushHeaders();
+    await passThrough(response.body, res);
   });
 
   return router;
