@@ -110,8 +110,16 @@ async function route(
   }
 }
 
+/**
+ * How long an idle keep-alive connection stays open. Node's 5 s default is
+ * checked before pending reads, so a loop busy serialising large LISTs for
+ * longer reset sockets whose next request had already arrived; Go's server,
+ * which the real API server uses, has no idle limit by default.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 90_000;
+
 export function createApiServer(ctx: ApiServerContext): http.Server {
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     route(ctx, req, res).catch((error: unknown) => {
       const apiError: ApiError = toApiError(error);
       // Drain what the client sent so keep-alive connections stay usable after errors.
@@ -119,4 +127,6 @@ export function createApiServer(ctx: ApiServerContext): http.Server {
       writeStatusError(res, apiError);
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  return server;
 }
