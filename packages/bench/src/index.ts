@@ -1,0 +1,4 @@
+/** GPU Fleet benchmarks; each prints figures and writes them under .data/bench. */
+export { runTunnelBench, Teardown } from './runTunnelBench';
+export { readTunnelSettings, DEFAULT_TUNNEL_SETTINGS } from './tunnelSettings';
+export type { TunnelSettings } from './tunnelSettings';

@@ -1,0 +1,99 @@
+/** Runs in its own process: sends one cell's requests and times each one. */
+import http from 'node:http';
+import { answerParent } from './forkedChild';
+
+export interface CellRequest {
+  url: string;
+  headers: Record<string, string>;
+  requests: number;
+  concurrency: number;
+  /** Small request on the same server that opens the sockets before the clock starts. */
+  warmupUrl: string;
+  /** The body size every answer must have; anything else counts as an error. */
+  expectBytes?: number;
+  /** A request whose socket stays silent this long fails instead of stalling the run. */
+  timeoutMs: number;
+}
+
+export interface CellRun {
+  durationsMs: number[];
+  errors: number;
+  firstError?: string;
+  elapsedMs: number;
+  bytes: number;
+}
+
+function get(
+  url: string,
+  cell: Pick<CellRequest, 'headers' | 'timeoutMs'>,
+  agent: http.Agent,
+) {
+  return new Promise<{ status: number; bytes: number }>((resolve, reject) => {
+    // No Accept-Encoding: bodies are measured as the API server writes them.
+    const request = http.get(
+      url,
+      { agent, headers: cell.headers },
+      response => {
+        let bytes = 0;
+        // Counted, not kept: the client should cost as little as it can.
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, bytes }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.setTimeout(cell.timeoutMs, () =>
+      request.destroy(new Error(`no data for ${cell.timeoutMs} ms`)),
+    );
+    request.on('error', reject);
+  });
+}
+
+async function runCell(cell: CellRequest): Promise<CellRun> {
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: cell.concurrency,
+  });
+  const durationsMs: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let bytes = 0;
+  let started = 0;
+  const worker = async () => {
+    while (started < cell.requests) {
+      started++;
+      const begin = performance.now();
+      try {
+        const answer = await get(cell.url, cell, agent);
+        bytes += answer.bytes;
+        if (answer.status !== 200) {
+          throw new Error(`HTTP ${answer.status}`);
+        }
+        if (
+          cell.expectBytes !== undefined &&
+          answer.bytes !== cell.expectBytes
+        ) {
+          throw new Error(`${answer.bytes} bytes, not ${cell.expectBytes}`);
+        }
+      } catch (error) {
+        errors++;
+        firstError ??= (error as Error).message;
+      }
+      durationsMs.push(performance.now() - begin);
+    }
+  };
+  // Connection setup is not what is measured.
+  await Promise.all(
+    Array.from({ length: cell.concurrency }, () =>
+      get(cell.warmupUrl, cell, agent),
+    ),
+  );
+  const begin = performance.now();
+  await Promise.all(Array.from({ length: cell.concurrency }, worker));
+  const elapsedMs = performance.now() - begin;
+  agent.destroy();
+  return { durationsMs, errors, firstError, elapsedMs, bytes };
+}
+
+answerParent(runCell);

@@ -1,0 +1,39 @@
+/** Runs in its own process: the simulated API server the benchmark reads from. */
+import path from 'node:path';
+import { RunningSimulator, startSimulator } from '@gpu-fleet/k8s-simulator';
+import {
+  benchConfigMap,
+  GET_NAME,
+  GET_NAMESPACE,
+  LIST_NAMESPACE,
+} from './benchConfigMaps';
+import { answerParent } from './forkedChild';
+
+const scenario = path.join(
+  path.dirname(require.resolve('@gpu-fleet/k8s-simulator/package.json')),
+  'scenarios/eks-p5.yaml',
+);
+
+let simulator: RunningSimulator | undefined;
+
+answerParent(async (message: { listObjects: number }) => {
+  simulator = await startSimulator({ scenario });
+  const { store } = simulator;
+  for (const name of [GET_NAMESPACE, LIST_NAMESPACE]) {
+    store.createObject({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    });
+  }
+  store.createObject(benchConfigMap(GET_NAME, GET_NAMESPACE, 2048));
+  for (let i = 0; i < message.listObjects; i++) {
+    const name = `settings-${String(i).padStart(5, '0')}`;
+    store.createObject(benchConfigMap(name, LIST_NAMESPACE, 2048));
+  }
+  return { url: simulator.url };
+});
+
+process.once('SIGTERM', () => {
+  (simulator?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+});
