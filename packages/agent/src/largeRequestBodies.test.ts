@@ -115,4 +115,50 @@ describe('request bodies larger than one tunnel window', () => {
       fs.rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it("answer with the API server's own Status when the server refuses them partway", async () => {
+    const cluster = await simulatedCluster('eks-p5');
+    const { base, user, agent } = await startControlPlaneWithAgent({
+      clusterName: 'eks-p5',
+      provider: 'eks',
+      kubeconfig: cluster.kubeconfig,
+    });
+    try {
+      // Under the proxy's 16 MiB but over the API server's own 3 MiB.
+      const body = JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'too-big', namespace: 'default' },
+        data: { blob: 'x'.repeat(5 * 1024 * 1024) },
+      });
+      const refused = await fetch(
+        `${base}/clusters/eks-p5/proxy/api/v1/namespaces/default/configmaps`,
+        {
+          method: 'POST',
+          headers: { ...user, 'Content-Type': 'application/json' },
+          body,
+        },
+      );
+      expect(await refused.json()).toMatchObject({
+        kind: 'Status',
+        code: 413,
+        reason: 'RequestEntityTooLarge',
+        message: 'Request entity too large: limit is 3145728',
+      });
+      expect(refused.status).toBe(413);
+      expect(() =>
+        cluster.sim.store.getObject('v1', 'ConfigMap', 'too-big', 'default'),
+      ).toThrow();
+
+      // The tunnel carries on as before.
+      const list = await fetch(
+        `${base}/clusters/eks-p5/proxy/api/v1/namespaces/default/configmaps`,
+        { headers: user },
+      );
+      expect(list.status).toBe(200);
+    } finally {
+      agent.stop();
+      await cluster.close();
+    }
+  });
 });
