@@ -19,7 +19,7 @@ import { upgradeListener } from './gateway/upgradeListener';
 import { ClusterRegistry } from './registry/ClusterRegistry';
 import { ClusterStore } from './registry/ClusterStore';
 import { readRegistryConfig } from './registryConfig';
-import { readMaxProxyBodyBytes } from './routes/proxyRoutes';
+import { readMaxProxyBodyBytes } from './routes/requestBodies';
 import { createRouter } from './routes/router';
 
 const migrationsDir = resolvePackagePath(

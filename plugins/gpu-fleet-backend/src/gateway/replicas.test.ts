@@ -4,15 +4,26 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { Frame } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { connectAnsweringAgent } from '../__testUtils__/testAgent';
+import {
+  connectAnsweringAgent,
+  connectTestAgent,
+  helloFrame,
+} from '../__testUtils__/testAgent';
 import { gpuFleetPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const user = `Bearer ${mockCredentials.user.token()}`;
+
+function dataText(frame: Frame): string {
+  if (frame.type !== 'Data')
+    throw new Error(`expected Data, got ${frame.type}`);
+  return Buffer.from(frame.payload).toString();
+}
 
 /** Two backend replicas sharing one database, as behind a load balancer. */
 describe.each(databases.eachSupportedId())(
@@ -62,6 +73,69 @@ describe.each(databases.eachSupportedId())(
       });
       const viaB = await b.api.get(nodes).set('Authorization', user);
       expect(JSON.parse(viaB.text).agentId).toBe('agent-on-b');
+    });
+
+    it('passes a request body on to the holding replica as it arrives, not once it is complete', async () => {
+      const { a, b, token } = await startTwo();
+      const agent = await connectTestAgent(b.port, 'eks-p5', token);
+      agent.send(helloFrame('eks-p5'));
+      expect((await agent.nextFrame()).type).toBe('Welcome');
+
+      // The caller holds back the end of its body until the cluster has seen the start.
+      let finishBody!: () => void;
+      const bodyHeld = new Promise<void>(resolve => (finishBody = resolve));
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(encoder.encode('{"kind":'));
+          await bodyHeld;
+          controller.enqueue(encoder.encode('"ConfigMap"}'));
+          controller.close();
+        },
+      });
+      const answered = fetch(
+        `http://localhost:${a.port}/api/gpu-fleet/clusters/eks-p5/proxy/api/v1/namespaces/default/configmaps`,
+        {
+          method: 'POST',
+          headers: { authorization: user, 'content-type': 'application/json' },
+          body,
+          duplex: 'half',
+        } as RequestInit,
+      );
+
+      const requested = await agent.nextFrame();
+      expect(requested).toMatchObject({
+        type: 'Request',
+        payload: { method: 'POST', hasBody: true },
+      });
+      // The cluster sees the start while the caller is still sending.
+      expect(dataText(await agent.nextFrame())).toBe('{"kind":');
+      finishBody();
+      let rest = '';
+      for (;;) {
+        const frame = await agent.nextFrame();
+        if (frame.type === 'End') break;
+        rest += dataText(frame);
+      }
+      expect(rest).toBe('"ConfigMap"}');
+
+      agent.send({
+        type: 'Response',
+        streamId: requested.streamId,
+        payload: {
+          status: 201,
+          headers: { 'content-type': 'application/json' },
+        },
+      });
+      agent.send({
+        type: 'Data',
+        streamId: requested.streamId,
+        payload: Buffer.from('{"created":true}'),
+      });
+      agent.send({ type: 'End', streamId: requested.streamId });
+      const response = await answered;
+      expect(response.status).toBe(201);
+      expect(await response.json()).toEqual({ created: true });
     });
 
     it('keeps one session per cluster across replicas: a newer one elsewhere replaces the old', async () => {

@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
@@ -11,6 +10,7 @@ import {
 } from '../gateway/ReplicaClient';
 import { statusOf } from '../gateway/TunnelStream';
 import { sendKubeStatus } from './kubeStatus';
+import { hasRequestBody, passThrough, streamedBody } from './requestBodies';
 import { clusterNameParam } from './requestContext';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -60,25 +60,21 @@ export function replicaRoutes(
   maxBodyBytes: number,
 ) {
   const router = Router();
-  router.use(
-    '/replica',
-    express.raw({ type: () => true, limit: maxBodyBytes }),
-  );
 
   router.post('/replica/clusters/:name/tunnel', async (req, res) => {
     await requirePeer(req, deps.httpAuth);
     const name = clusterNameParam(req);
     const described = describedRequest(req);
     const caller = new AbortController();
-    res.on('close', () => caller.abort());
+    res.on('close', () => {
+      if (!res.writableFinished) caller.abort();
+    });
     let response;
     try {
       response = await gateway.request(name, {
         ...described,
-        body:
-          Buffer.isBuffer(req.body) && req.body.length > 0
-            ? req.body
-            : undefined,
+        // Passed on as it arrives, as the replica that took the call does.
+        body: hasRequestBody(req) ? streamedBody(req, maxBodyBytes) : undefined,
         signal: caller.signal,
       });
     } catch (error) {
@@ -89,30 +85,36 @@ export function replicaRoutes(
     for (const [key, value] of Object.entries(response.headers)) {
       if (!HOP_BY_HOP.includes(key)) res.setHeader(key, value);
     }
-    res.flushHeaders();
-    await pipeline(response.body, res).catch(() => res.destroy());
+    if (described.stream) res.flushHeaders();
+    await passThrough(response.body, res);
   });
 
-  router.post('/replica/clusters/:name/session/close', async (req, res) => {
-    await requirePeer(req, deps.httpAuth);
-    const name = clusterNameParam(req);
-    let body: { reason?: unknown; replaced?: unknown };
-    try {
-      body = JSON.parse(String(req.body ?? '{}'));
-    } catch {
-      throw new InputError('(body): not valid JSON');
-    }
-    const reason =
-      typeof body.reason === 'string'
-        ? body.reason.slice(0, 200)
-        : 'closed by another replica';
-    const closed = gateway.closeSession(
-      name,
-      body.replaced === true ? CloseCode.Replaced : CloseCode.TokenInvalidated,
-      reason,
-    );
-    res.json({ closed });
-  });
+  router.post(
+    '/replica/clusters/:name/session/close',
+    express.raw({ type: () => true, limit: 64 * 1024 }),
+    async (req, res) => {
+      await requirePeer(req, deps.httpAuth);
+      const name = clusterNameParam(req);
+      let body: { reason?: unknown; replaced?: unknown };
+      try {
+        body = JSON.parse(String(req.body ?? '{}'));
+      } catch {
+        throw new InputError('(body): not valid JSON');
+      }
+      const reason =
+        typeof body.reason === 'string'
+          ? body.reason.slice(0, 200)
+          : 'closed by another replica';
+      const closed = gateway.closeSession(
+        name,
+        body.replaced === true
+          ? CloseCode.Replaced
+          : CloseCode.TokenInvalidated,
+        reason,
+      );
+      res.json({ closed });
+    },
+  );
 
   return router;
 }
