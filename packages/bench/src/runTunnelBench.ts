@@ -176,7 +176,6 @@ export async function runTunnelBench(
       for (const via of Object.keys(targets) as RequestPath[]) {
         const run = await load.request<CellRun>({
           url: targets[via].url + PATHS[kind],
-          warmupUrl: targets[via].url + PATHS['GET-2KB'],
           headers: targets[via].headers,
           requests: Math.max(requests, concurrency),
           concurrency,
