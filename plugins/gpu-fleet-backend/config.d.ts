@@ -39,6 +39,14 @@ export interface Config {
        * the size of one object, not memory.
        */
       maxRequestBodyBytes?: number;
+      /**
+       * How long the proxy remembers that a caller's token was allowed
+       * `gpu-fleet.cluster.proxy` (default 10 seconds), so kubectl's bursts
+       * are not each checked with the permission backend. Denials are
+       * never remembered, and no entry outlives its token. So a revoked
+       * permission stops working within this time; 0 checks every request.
+       */
+      authorizationCacheTtl?: HumanDuration | string;
     };
     capacity?: {
       /**

@@ -19,6 +19,7 @@ import { upgradeListener } from './gateway/upgradeListener';
 import { ClusterRegistry } from './registry/ClusterRegistry';
 import { ClusterStore } from './registry/ClusterStore';
 import { readRegistryConfig } from './registryConfig';
+import { readAuthorizationCacheTtlMs } from './routes/proxyAuthorization';
 import { readMaxProxyBodyBytes } from './routes/requestBodies';
 import { createRouter } from './routes/router';
 
@@ -111,6 +112,13 @@ export const gpuFleetPlugin = createBackendPlugin({
           path: '/agent',
           allow: 'unauthenticated',
         });
+        // The proxy authenticates and authorises each request itself, through
+        // ProxyAuthorizationCache: the router's own check would verify
+        // kubectl's token again on every request.
+        deps.httpRouter.addAuthPolicy({
+          path: '/clusters/:name/proxy',
+          allow: 'unauthenticated',
+        });
         const agentRouter = Router();
         agentRouter.use(upgradeListener(gateway));
         agentRouter.get('/agent/ready', (_req, res) => {
@@ -123,6 +131,9 @@ export const gpuFleetPlugin = createBackendPlugin({
             // What kubectl reaches: the backend's external address.
             proxyBaseUrl: () => deps.discovery.getExternalBaseUrl('gpu-fleet'),
             maxProxyBodyBytes: readMaxProxyBodyBytes(deps.config),
+            proxyAuthorizationCacheTtlMs: readAuthorizationCacheTtlMs(
+              deps.config,
+            ),
             capacity: {
               inventory,
               store: inventoryStore,

@@ -3,7 +3,8 @@ import { gpuFleetClusterProxyPermission } from '@gpu-fleet/plugin-gpu-fleet-comm
 import { ClusterTunnels } from '../gateway/ClusterTunnels';
 import { statusOf, TunnelRequest } from '../gateway/TunnelStream';
 import { sendKubeStatus } from './kubeStatus';
-import { authorize, clusterNameParam } from './requestContext';
+import { ProxyAuthorizationCache } from './proxyAuthorization';
+import { clusterNameParam } from './requestContext';
 import {
   hasRequestBody,
   passThrough,
@@ -27,12 +28,13 @@ const RETURNED_HEADERS = [
 export function proxyRoutes(
   tunnels: Pick<ClusterTunnels, 'request'>,
   deps: RouteDeps,
-  maxBodyBytes: number,
+  options: { maxBodyBytes: number; authorization: ProxyAuthorizationCache },
 ) {
+  const { maxBodyBytes, authorization } = options;
   const router = Router();
 
   router.all('/clusters/:name/proxy*', async (req, res) => {
-    await authorize(req, gpuFleetClusterProxyPermission, deps);
+    await authorization.authorize(req, gpuFleetClusterProxyPermission, deps);
     const name = clusterNameParam(req);
     const prefix = `/clusters/${name}/proxy`;
     const path = req.url.slice(req.url.indexOf(prefix) + prefix.length) || '/';

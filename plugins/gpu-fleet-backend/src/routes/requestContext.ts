@@ -1,4 +1,5 @@
 import {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -14,19 +15,32 @@ import {
 import { Request } from 'express';
 import { z } from 'zod';
 
-/** Authorises the request and returns who is acting, for the audit log. */
-export async function authorize(
+/** Authorises the request and returns the caller's credentials. */
+export async function authorizeCredentials(
   req: Request,
   permission: BasicPermission,
   deps: { httpAuth: HttpAuthService; permissions: PermissionsService },
-): Promise<string> {
-  const credentials = await deps.httpAuth.credentials(req);
+): Promise<BackstageCredentials> {
+  // Never a 'none' principal, even on a route the router lets through.
+  const credentials = await deps.httpAuth.credentials(req, {
+    allow: ['user', 'service'],
+  });
   const [decision] = await deps.permissions.authorize([{ permission }], {
     credentials,
   });
   if (decision.result !== AuthorizeResult.ALLOW) {
     throw new NotAllowedError(`not allowed: ${permission.name}`);
   }
+  return credentials;
+}
+
+/** Authorises the request and returns who is acting, for the audit log. */
+export async function authorize(
+  req: Request,
+  permission: BasicPermission,
+  deps: { httpAuth: HttpAuthService; permissions: PermissionsService },
+): Promise<string> {
+  const credentials = await authorizeCredentials(req, permission, deps);
   const principal = credentials.principal as any;
   return principal.userEntityRef ?? principal.subject ?? 'unknown';
 }

@@ -9,6 +9,7 @@ import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { capacityRoutes } from './capacityRoutes';
 import { clusterRoutes } from './clusterRoutes';
 import { kubeconfigRoutes } from './kubeconfigRoutes';
+import { ProxyAuthorizationCache } from './proxyAuthorization';
 import { proxyRoutes } from './proxyRoutes';
 import { replicaRoutes } from './replicaRoutes';
 import { tokenRoutes } from './tokenRoutes';
@@ -41,6 +42,8 @@ export function createRouter(
     proxyBaseUrl: () => Promise<string>;
     /** gpuFleet.proxy.maxRequestBodyBytes */
     maxProxyBodyBytes: number;
+    /** gpuFleet.proxy.authorizationCacheTtl */
+    proxyAuthorizationCacheTtlMs: number;
     capacity: {
       inventory: InventoryService;
       store: InventoryStore;
@@ -50,7 +53,14 @@ export function createRouter(
 ) {
   const router = Router();
   // Before the JSON parser: proxied bodies must reach the cluster untouched.
-  router.use(proxyRoutes(tunnels, deps, deps.maxProxyBodyBytes));
+  router.use(
+    proxyRoutes(tunnels, deps, {
+      maxBodyBytes: deps.maxProxyBodyBytes,
+      authorization: new ProxyAuthorizationCache(
+        deps.proxyAuthorizationCacheTtlMs,
+      ),
+    }),
+  );
   router.use(replicaRoutes(gateway, deps, deps.maxProxyBodyBytes));
   router.use(jsonBody());
   router.use(clusterRoutes(registry, deps));

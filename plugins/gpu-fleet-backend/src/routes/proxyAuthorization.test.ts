@@ -1,0 +1,106 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { gpuFleetPlugin } from '../plugin';
+
+const alice = `Bearer ${mockCredentials.user.token('user:default/alice')}`;
+const bob = `Bearer ${mockCredentials.user.token('user:default/bob')}`;
+
+describe('proxy authorisation', () => {
+  async function start(options: { ttl?: object | string }) {
+    // Decisions to hand out, in order, once the cluster is attached; then ALLOW.
+    const decisions: AuthorizeResult[] = [];
+    const permissions = mockServices.permissions.mock({
+      authorize: jest.fn(async requests =>
+        requests.map(() => ({
+          result: decisions.shift() ?? AuthorizeResult.ALLOW,
+        })),
+      ) as any,
+    });
+    const { server } = await startTestBackend({
+      features: [
+        gpuFleetPlugin,
+        permissions.factory,
+        // A request without a token is nobody, as in production.
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://localhost:7007' },
+            ...(options.ttl === undefined
+              ? {}
+              : {
+                  gpuFleet: { proxy: { authorizationCacheTtl: options.ttl } },
+                }),
+          },
+        }),
+      ],
+    });
+    const base = `http://localhost:${server.port()}/api/gpu-fleet`;
+    // Attached but without an agent: an authorised request gets 503.
+    const attached = await fetch(`${base}/clusters`, {
+      method: 'POST',
+      headers: { Authorization: alice, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'eks-p5', provider: 'eks' }),
+    });
+    expect(attached.status).toBe(201);
+    permissions.authorize.mockClear();
+    const proxied = async (authorization?: string) =>
+      (
+        await fetch(`${base}/clusters/eks-p5/proxy/api/v1/nodes`, {
+          headers: authorization ? { Authorization: authorization } : {},
+        })
+      ).status;
+    return {
+      proxied,
+      checks: () => permissions.authorize.mock.calls.length,
+      decide: (...results: AuthorizeResult[]) => decisions.push(...results),
+    };
+  }
+
+  it('asks the permission framework once for a burst of requests with one token', async () => {
+    const { proxied, checks } = await start({});
+    for (let i = 0; i < 5; i++) expect(await proxied(alice)).toBe(503);
+    expect(checks()).toBe(1);
+    // Another caller is checked on their own.
+    expect(await proxied(bob)).toBe(503);
+    expect(checks()).toBe(2);
+  });
+
+  it('asks again once the remembered decision is older than the TTL', async () => {
+    const { proxied, checks } = await start({ ttl: { milliseconds: 300 } });
+    expect(await proxied(alice)).toBe(503);
+    expect(await proxied(alice)).toBe(503);
+    expect(checks()).toBe(1);
+    await new Promise(resolve => setTimeout(resolve, 400));
+    expect(await proxied(alice)).toBe(503);
+    expect(checks()).toBe(2);
+  });
+
+  it('never remembers a denial, so a new grant works at once', async () => {
+    const { proxied, checks, decide } = await start({});
+    decide(AuthorizeResult.DENY);
+    expect(await proxied(alice)).toBe(403);
+    expect(await proxied(alice)).toBe(503);
+    expect(checks()).toBe(2);
+  });
+
+  it('checks every request when the TTL is 0', async () => {
+    const { proxied, checks } = await start({ ttl: '0s' });
+    for (let i = 0; i < 3; i++) expect(await proxied(alice)).toBe(503);
+    expect(checks()).toBe(3);
+  });
+
+  it('refuses a request without a valid Backstage token with 401', async () => {
+    const { proxied, checks } = await start({});
+    expect(await proxied()).toBe(401);
+    expect(await proxied('Bearer forged')).toBe(401);
+    // Twice, so a remembered answer would show.
+    expect(await proxied('Bearer forged')).toBe(401);
+    expect(checks()).toBe(0);
+  });
+});
