@@ -16,12 +16,29 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A portal user's Backstage token, as the guest sign-in hands it to the app. */
+async function signInAsGuest(baseUrl: string): Promise<string> {
+  const response = await fetch(
+    `${baseUrl}/api/auth/guest/refresh?env=development`,
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  if (!response.ok) {
+    throw new Error(
+      `guest sign-in answered ${response.status}: ${await response.text()}`,
+    );
+  }
+  const session = await response.json();
+  return session.backstageIdentity.token as string;
+}
+
 /**
- * The production backend services (auth, permissions, HTTP router with its
- * compression, SQLite in memory) with only gpu-fleet-backend installed.
- * Callers authenticate with a static external access token, as an API
- * client of a real portal would; with no permission backend configured
- * every request is allowed.
+ * The production backend services (auth, HTTP router with its compression,
+ * SQLite in memory) with gpu-fleet-backend and, as in the portal, the auth
+ * backend with guest sign-in and the permission framework on (allow-all
+ * policy). `userToken` is what a person's kubectl sends: each proxied
+ * request verifies it and asks the permission backend, over HTTP, as it
+ * would in the portal. `apiToken` is a static external access token for the
+ * set-up calls; service principals skip the permission backend.
  */
 export async function startBenchBackend() {
   // backend.listen cannot take port 0 and still tell discovery its address.
@@ -29,6 +46,17 @@ export async function startBenchBackend() {
   const baseUrl = `http://127.0.0.1:${port}`;
   const apiToken = crypto.randomBytes(24).toString('base64url');
   const config = new ConfigReader({
+    app: { baseUrl },
+    permission: { enabled: true },
+    auth: {
+      environment: 'development',
+      providers: {
+        guest: {
+          userEntityRef: 'user:default/bench',
+          dangerouslyAllowOutsideDevelopment: true,
+        },
+      },
+    },
     backend: {
       baseUrl,
       listen: { host: '127.0.0.1', port },
@@ -53,6 +81,13 @@ export async function startBenchBackend() {
     }),
   );
   backend.add(gpuFleetPlugin);
+  backend.add(import('@backstage/plugin-auth-backend'));
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  backend.add(import('@backstage/plugin-permission-backend'));
+  backend.add(
+    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  );
   await backend.start();
-  return { backend, baseUrl, apiToken };
+  const userToken = await signInAsGuest(baseUrl);
+  return { backend, baseUrl, apiToken, userToken };
 }
