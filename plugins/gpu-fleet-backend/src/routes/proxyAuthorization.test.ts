@@ -1,3 +1,4 @@
+import http from 'node:http';
 import {
   mockCredentials,
   mockServices,
@@ -14,11 +15,13 @@ describe('proxy authorisation', () => {
     // Decisions to hand out, in order, once the cluster is attached; then ALLOW.
     const decisions: AuthorizeResult[] = [];
     const permissions = mockServices.permissions.mock({
-      authorize: jest.fn(async requests =>
-        requests.map(() => ({
+      // Takes a moment, like the permission backend's HTTP round trip.
+      authorize: jest.fn(async requests => {
+        await new Promise(resolve => setTimeout(resolve, 20));
+        return requests.map(() => ({
           result: decisions.shift() ?? AuthorizeResult.ALLOW,
-        })),
-      ) as any,
+        }));
+      }) as any,
     });
     const { server } = await startTestBackend({
       features: [
@@ -49,12 +52,23 @@ describe('proxy authorisation', () => {
     });
     expect(attached.status).toBe(201);
     permissions.authorize.mockClear();
-    const proxied = async (authorization?: string) =>
-      (
-        await fetch(`${base}/clusters/eks-p5/proxy/api/v1/nodes`, {
-          headers: authorization ? { Authorization: authorization } : {},
-        })
-      ).status;
+    // Each request on its own connection, so ones sent together overlap.
+    const proxied = (authorization?: string) =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get(
+            `${base}/clusters/eks-p5/proxy/api/v1/nodes`,
+            {
+              agent: false,
+              headers: authorization ? { Authorization: authorization } : {},
+            },
+            res => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode!));
+            },
+          )
+          .on('error', reject);
+      });
     return {
       proxied,
       checks: () => permissions.authorize.mock.calls.length,
@@ -69,6 +83,15 @@ describe('proxy authorisation', () => {
     // Another caller is checked on their own.
     expect(await proxied(bob)).toBe(503);
     expect(checks()).toBe(2);
+  });
+
+  it('asks once for requests that arrive together', async () => {
+    const { proxied, checks } = await start({});
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () => proxied(alice)),
+    );
+    expect(statuses).toEqual(Array(10).fill(503));
+    expect(checks()).toBe(1);
   });
 
   it('asks again once the remembered decision is older than the TTL', async () => {

@@ -30,6 +30,9 @@ export function readAuthorizationCacheTtlMs(config: Config): number {
 export class ProxyAuthorizationCache {
   // Hash of permission and Authorization header -> allowed until (epoch ms).
   private readonly allowedUntil = new Map<string, number>();
+  // Checks under way: a burst arriving together (or just after an entry
+  // expired) waits for one check instead of each making its own.
+  private readonly checking = new Map<string, Promise<void>>();
 
   constructor(
     private readonly ttlMs: number,
@@ -49,20 +52,29 @@ export class ProxyAuthorizationCache {
     const key = createHash('sha256')
       .update(`${permission.name}\n${header}`)
       .digest('base64url');
-    const now = this.now();
     const until = this.allowedUntil.get(key);
     if (until !== undefined) {
-      if (until > now) return;
+      if (until > this.now()) return;
       this.allowedUntil.delete(key);
     }
-    // Throws when not allowed, so nothing below runs for a denial.
-    const credentials = await authorizeCredentials(req, permission, deps);
-    const expires = credentials.expiresAt?.getTime() ?? Infinity;
+    let check = this.checking.get(key);
+    if (!check) {
+      // Same header, same answer: every waiter shares it, denial included.
+      check = authorizeCredentials(req, permission, deps)
+        .then(credentials => this.remember(key, credentials.expiresAt))
+        .finally(() => this.checking.delete(key));
+      this.checking.set(key, check);
+    }
+    await check;
+  }
+
+  private remember(key: string, tokenExpiresAt: Date | undefined) {
     if (this.allowedUntil.size >= MAX_ENTRIES) {
       // Maps iterate in insertion order: the oldest entry goes first.
       const oldest = this.allowedUntil.keys().next().value;
       if (oldest !== undefined) this.allowedUntil.delete(oldest);
     }
-    this.allowedUntil.set(key, Math.min(now + this.ttlMs, expires));
+    const expires = tokenExpiresAt?.getTime() ?? Infinity;
+    this.allowedUntil.set(key, Math.min(this.now() + this.ttlMs, expires));
   }
 }
