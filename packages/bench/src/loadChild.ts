@@ -52,6 +52,10 @@ async function runCell(cell: CellRequest): Promise<CellRun> {
   const agent = new http.Agent({
     keepAlive: true,
     maxSockets: cell.concurrency,
+    // Drop idle sockets before a server's 5 s keep-alive limit (Node's
+    // default, and the backend's) can close one just as a request goes out:
+    // Node's client does not retry that ("socket hang up"), Go's does.
+    timeout: 4000,
   });
   const durationsMs: number[] = [];
   let errors = 0;
