@@ -14,24 +14,11 @@ import {
   screenshotDir,
   startPortal,
 } from './portal';
+import { eventually } from './eventually';
 
 jest.setTimeout(300_000);
 
 const execFileAsync = promisify(execFile);
-
-/** Polls until the assertion holds or the deadline passes; rethrows the last failure. */
-async function eventually(assertion: () => Promise<void>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(r => setTimeout(r, 500));
-    }
-  }
-}
 
 /** GPUs per provider and type in the four simulated scenarios, counted by hand. */
 const SIMULATED = [

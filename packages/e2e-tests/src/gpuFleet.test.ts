@@ -4,24 +4,11 @@ import { Browser, Page } from 'playwright-core';
 import { ApiCapacity, ApiCluster, fleetApi } from './fleetApi';
 import { guestPage } from './guestSession';
 import { openBrowser, Portal, screenshotDir, startPortal } from './portal';
+import { eventually } from './eventually';
 
 jest.setTimeout(300_000);
 
 const STATUSES = ['pending', 'connected', 'disconnected', 'revoked'];
-
-/** Retries an assertion while live figures settle; rethrows the last failure. */
-async function eventually(assertion: () => Promise<void>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  }
-}
 
 async function screenshot(page: Page, name: string) {
   fs.mkdirSync(screenshotDir, { recursive: true });

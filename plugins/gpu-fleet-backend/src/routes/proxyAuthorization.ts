@@ -34,10 +34,7 @@ export class ProxyAuthorizationCache {
   // expired) waits for one check instead of each making its own.
   private readonly checking = new Map<string, Promise<void>>();
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly ttlMs: number) {}
 
   async authorize(
     req: Request,
@@ -54,7 +51,7 @@ export class ProxyAuthorizationCache {
       .digest('base64url');
     const until = this.allowedUntil.get(key);
     if (until !== undefined) {
-      if (until > this.now()) return;
+      if (until > Date.now()) return;
       this.allowedUntil.delete(key);
     }
     let check = this.checking.get(key);
@@ -75,6 +72,6 @@ export class ProxyAuthorizationCache {
       if (oldest !== undefined) this.allowedUntil.delete(oldest);
     }
     const expires = tokenExpiresAt?.getTime() ?? Infinity;
-    this.allowedUntil.set(key, Math.min(this.now() + this.ttlMs, expires));
+    this.allowedUntil.set(key, Math.min(Date.now() + this.ttlMs, expires));
   }
 }
