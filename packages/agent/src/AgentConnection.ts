@@ -97,6 +97,8 @@ export class AgentConnection {
 
   private dial() {
     const socket = new WebSocket(this.config.controlPlaneUrl, {
+      // A handshake nobody answers (a proxy, a stuck server) is dialled again.
+      handshakeTimeout: 30_000,
       headers: {
         authorization: `Bearer ${this.config.token}`,
         'x-gpu-fleet-cluster': this.config.clusterName,

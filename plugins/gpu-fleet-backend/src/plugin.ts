@@ -11,11 +11,11 @@ import { sampleCapacity } from './capacity/capacityHistory';
 import { InventoryService } from './capacity/InventoryService';
 import { InventoryStore } from './capacity/InventoryStore';
 import { AgentGateway } from './gateway/AgentGateway';
+import { agentUpgradeRoute } from './gateway/agentUpgradeRoute';
 import { ClusterTunnels } from './gateway/ClusterTunnels';
 import { ReplicaClient } from './gateway/ReplicaClient';
 import { SessionDirectory } from './gateway/SessionDirectory';
 import { DEFAULT_TUNNEL_LIMITS } from './gateway/tunnelLimits';
-import { upgradeListener } from './gateway/upgradeListener';
 import { ClusterRegistry } from './registry/ClusterRegistry';
 import { ClusterStore } from './registry/ClusterStore';
 import { readRegistryConfig } from './registryConfig';
@@ -120,10 +120,7 @@ export const gpuFleetPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
         const agentRouter = Router();
-        agentRouter.use(upgradeListener(gateway));
-        agentRouter.get('/agent/ready', (_req, res) => {
-          res.status(204).end();
-        });
+        agentRouter.use(agentUpgradeRoute(gateway));
         deps.httpRouter.use(agentRouter);
         deps.httpRouter.use(
           createRouter(registry, gateway, tunnels, {
@@ -142,14 +139,6 @@ export const gpuFleetPlugin = createBackendPlugin({
           }),
         );
 
-        deps.lifecycle.addStartupHook(async () => {
-          const response = await fetch(`${baseUrl}/agent/ready`);
-          if (response.status !== 204) {
-            deps.logger.error(
-              `agent gateway self-check answered ${response.status}`,
-            );
-          }
-        });
         deps.lifecycle.addShutdownHook(async () => {
           await gateway.close();
           await tunnels.shutdown();

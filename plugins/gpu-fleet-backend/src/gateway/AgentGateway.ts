@@ -108,7 +108,9 @@ export class AgentGateway {
 
   /** Takes upgrade requests for the agent endpoint; leaves others alone. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const path = (req.url ?? '').split('?')[0];
+    // Inside a router Express rewrites url; originalUrl keeps the full path.
+    const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
+    const path = (url ?? '').split('?')[0];
     if (path !== this.connectPath) return false;
     this.authenticate(req)
       .then(clusterName => {
