@@ -119,6 +119,48 @@ describe('cluster names and labels', () => {
     expect(clusterLabelsSchema.safeParse(labels).success).toBe(false);
   });
 
+  // JSON.parse (and so express.json()) makes "__proto__" an own key.
+  it.each([
+    ['an attach', attachClusterRequestSchema, '{"name":"a","provider":"eks",'],
+    ['an update', updateClusterRequestSchema, '{'],
+  ])(
+    'refuses a "__proto__" label key in %s, naming it, rather than dropping it',
+    (_, schema, start) => {
+      const body = JSON.parse(
+        `${start}"labels":{"__proto__":"x","team":"ml"}}`,
+      );
+      const result = schema.safeParse(body);
+      expect(result.success).toBe(false);
+      expect(firstZodIssuePath(result.error!)).toBe('labels.__proto__');
+      expect(describeZodIssues(result.error!)).toEqual([
+        expect.stringMatching(/^labels\.__proto__: is not a valid label key/),
+      ]);
+    },
+  );
+
+  it('refuses "__proto__" among otherwise valid labels, even as an object', () => {
+    for (const value of ['"x"', '{}', '{"polluted":"yes"}', 'null']) {
+      const labels = JSON.parse(`{"team":"ml","__proto__":${value}}`);
+      const result = clusterLabelsSchema.safeParse(labels);
+      expect(result.success).toBe(false);
+      expect(firstZodIssuePath(result.error!)).toBe('__proto__');
+    }
+    expect(({} as any).polluted).toBeUndefined();
+  });
+
+  it('keeps "constructor" and "prototype", valid Kubernetes keys, as plain data', () => {
+    const labels = JSON.parse(
+      '{"constructor":"x","prototype":"y","example.com/constructor":"z"}',
+    );
+    const parsed = clusterLabelsSchema.parse(labels);
+    expect(Object.entries(parsed)).toEqual([
+      ['constructor', 'x'],
+      ['prototype', 'y'],
+      ['example.com/constructor', 'z'],
+    ]);
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+  });
+
   it('allows at most 64 labels', () => {
     const many = (n: number) =>
       Object.fromEntries(Array.from({ length: n }, (_, i) => [`l${i}`, 'v']));

@@ -37,12 +37,12 @@ function isLabelKey(key: string): boolean {
   return name.length > 0 && name.length <= 63 && LABEL_NAME.test(name);
 }
 
-export const clusterLabelsSchema = z
+const LABEL_KEY_MESSAGE =
+  'is not a valid label key: [prefix/]name, name at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+
+const labelRecordSchema = z
   .record(
-    z.string().refine(isLabelKey, {
-      message:
-        'is not a valid label key: [prefix/]name, name at most 63 characters of letters, digits, "-", "_" and "."',
-    }),
+    z.string().refine(isLabelKey, { message: LABEL_KEY_MESSAGE }),
     z
       .string()
       .max(63, 'label values are at most 63 characters')
@@ -54,6 +54,27 @@ export const clusterLabelsSchema = z
   .refine(labels => Object.keys(labels).length <= 64, {
     message: 'at most 64 labels',
   });
+
+// JSON.parse (so express.json()) keeps "__proto__" as an own key, and zod's
+// record drops it without an issue: a PATCH would then silently replace the
+// labels. Refuse it on the raw input, before the record sees it.
+// "constructor" and "prototype" are valid Kubernetes keys and stay plain data.
+export const clusterLabelsSchema = z
+  .unknown()
+  .superRefine((input, ctx) => {
+    if (
+      typeof input === 'object' &&
+      input !== null &&
+      Object.prototype.hasOwnProperty.call(input, '__proto__')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['__proto__'],
+        message: LABEL_KEY_MESSAGE,
+      });
+    }
+  })
+  .pipe(labelRecordSchema);
 
 const providerSchema = z.enum(PROVIDER_IDS, {
   error: `must be one of: ${PROVIDER_IDS.join(', ')}`,
