@@ -19,12 +19,7 @@ import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
-import {
-  GpuCapacityPage,
-  GpuClusterAttachPage,
-  GpuClustersPage,
-  GpuFleetPage,
-} from '@gpu-fleet/plugin-gpu-fleet';
+import { GpuFleetPage } from '@gpu-fleet/plugin-gpu-fleet';
 
 const app = createApp({
   apis,
@@ -56,14 +51,8 @@ const routes = (
     <Route path="/create" element={<ScaffolderPage />} />
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
+    {/* The plugin routes its own pages and answers unknown ones with not-found. */}
     <Route path="/gpu-fleet" element={<GpuFleetPage />} />
-    <Route path="/gpu-fleet/capacity" element={<GpuCapacityPage />} />
-    <Route path="/gpu-fleet/clusters" element={<GpuClustersPage />} />
-    {/* Ranks above /gpu-fleet/clusters/:name: a cluster named 'attach' has no page of its own. */}
-    <Route
-      path="/gpu-fleet/clusters/attach"
-      element={<GpuClusterAttachPage />}
-    />
   </FlatRoutes>
 );
 

@@ -234,7 +234,7 @@ describe('GPU Fleet pages in a browser', () => {
   });
 
   it('attaching from the wizard produces a cluster the list then shows', async () => {
-    await page.goto(`${portal.baseUrl}/gpu-fleet/clusters/attach`);
+    await page.goto(`${portal.baseUrl}/gpu-fleet/attach`);
     await page
       .getByRole('radio', { name: /^Nebius managed Kubernetes/ })
       .check();

@@ -4,13 +4,7 @@
  *
  * @packageDocumentation
  */
-export {
-  gpuFleetPlugin,
-  GpuFleetPage,
-  GpuCapacityPage,
-  GpuClustersPage,
-  GpuClusterAttachPage,
-} from './plugin';
+export { gpuFleetPlugin, GpuFleetPage } from './plugin';
 export { gpuFleetApiRef } from './api/GpuFleetApi';
 export type {
   GpuFleetApi,

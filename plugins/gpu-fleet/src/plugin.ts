@@ -33,42 +33,14 @@ export const gpuFleetPlugin = createPlugin({
   },
 });
 
-/** Clusters by provider and status, pooled GPUs, ways in. Mount at /gpu-fleet. */
+/**
+ * Every GPU Fleet page, mounted once at /gpu-fleet: the overview, `capacity`,
+ * `clusters`, `clusters/:name` and the attach wizard at `attach`.
+ */
 export const GpuFleetPage = gpuFleetPlugin.provide(
   createRoutableExtension({
     name: 'GpuFleetPage',
-    component: () =>
-      import('./components/FleetOverviewPage').then(m => m.FleetOverviewPage),
+    component: () => import('./components/Router').then(m => m.Router),
     mountPoint: fleetRouteRef,
-  }),
-);
-
-/** GPU capacity by provider and GPU type, with cost and trend. */
-export const GpuCapacityPage = gpuFleetPlugin.provide(
-  createRoutableExtension({
-    name: 'GpuCapacityPage',
-    component: () =>
-      import('./components/CapacityPage').then(m => m.CapacityPage),
-    mountPoint: capacityRouteRef,
-  }),
-);
-
-/** The cluster list, and each cluster's page beneath it (`:name`). */
-export const GpuClustersPage = gpuFleetPlugin.provide(
-  createRoutableExtension({
-    name: 'GpuClustersPage',
-    component: () =>
-      import('./components/ClustersPage').then(m => m.ClustersPage),
-    mountPoint: clustersRouteRef,
-  }),
-);
-
-/** The attach wizard: provider, add-ons, name and region, install command. */
-export const GpuClusterAttachPage = gpuFleetPlugin.provide(
-  createRoutableExtension({
-    name: 'GpuClusterAttachPage',
-    component: () =>
-      import('./components/AttachClusterPage').then(m => m.AttachClusterPage),
-    mountPoint: attachClusterRouteRef,
   }),
 );

@@ -1,17 +1,29 @@
 import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
 
+/** Where the app mounts GpuFleetPage; every other page sits beneath it. */
 export const fleetRouteRef = createRouteRef({ id: 'gpu-fleet:fleet' });
 
-export const capacityRouteRef = createRouteRef({ id: 'gpu-fleet:capacity' });
+export const capacityRouteRef = createSubRouteRef({
+  id: 'gpu-fleet:capacity',
+  parent: fleetRouteRef,
+  path: '/capacity',
+});
 
-export const clustersRouteRef = createRouteRef({ id: 'gpu-fleet:clusters' });
+export const clustersRouteRef = createSubRouteRef({
+  id: 'gpu-fleet:clusters',
+  parent: fleetRouteRef,
+  path: '/clusters',
+});
 
 export const clusterRouteRef = createSubRouteRef({
   id: 'gpu-fleet:cluster',
-  parent: clustersRouteRef,
-  path: '/:name',
+  parent: fleetRouteRef,
+  path: '/clusters/:name',
 });
 
-export const attachClusterRouteRef = createRouteRef({
+// Beside /clusters rather than under it, so no cluster name can collide with it.
+export const attachClusterRouteRef = createSubRouteRef({
   id: 'gpu-fleet:attach-cluster',
+  parent: fleetRouteRef,
+  path: '/attach',
 });

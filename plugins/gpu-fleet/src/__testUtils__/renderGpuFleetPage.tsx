@@ -8,12 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ReactElement } from 'react';
 import { useLocation } from 'react-router-dom';
 import { gpuFleetApiRef } from '../api/GpuFleetApi';
-import {
-  attachClusterRouteRef,
-  capacityRouteRef,
-  clustersRouteRef,
-  fleetRouteRef,
-} from '../routes';
+import { fleetRouteRef } from '../routes';
 import { MockGpuFleetApi } from './mockGpuFleetApi';
 
 /** Shows where the page sent the browser, so tests can read the URL. */
@@ -53,11 +48,10 @@ export function renderGpuFleetPage(
     </TestApiProvider>,
     {
       routeEntries: options.url ? [options.url] : undefined,
-      mountedRoutes: {
-        '/gpu-fleet': fleetRouteRef,
-        '/gpu-fleet/capacity': capacityRouteRef,
-        '/gpu-fleet/clusters': clustersRouteRef,
-        '/gpu-fleet/clusters/attach': attachClusterRouteRef,
+      // The other pages are sub-routes of this one, as in the app.
+      mountedRoutes: { '/gpu-fleet': fleetRouteRef },
+      components: {
+        NotFoundErrorPage: () => <h1>Page not found</h1>,
       },
     },
   );

@@ -84,7 +84,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
         />
         <SidebarItem
           icon={AddToQueueIcon}
-          to="gpu-fleet/clusters/attach"
+          to="gpu-fleet/attach"
           text="Attach cluster"
         />
       </SidebarGroup>

@@ -53,7 +53,7 @@ describe('ClusterListPage', () => {
     ).toBeInTheDocument();
     expect(
       screen.getAllByRole('link', { name: 'Attach a cluster' })[0],
-    ).toHaveAttribute('href', '/gpu-fleet/clusters/attach');
+    ).toHaveAttribute('href', '/gpu-fleet/attach');
     unmount();
 
     api.listClusters.mockRejectedValue(

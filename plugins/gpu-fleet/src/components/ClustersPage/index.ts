@@ -1,1 +1,1 @@
-export { ClustersPage } from './ClustersPage';
+export { ClusterListPage } from './ClusterListPage';

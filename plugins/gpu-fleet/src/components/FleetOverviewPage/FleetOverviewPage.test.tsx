@@ -71,7 +71,7 @@ describe('FleetOverviewPage', () => {
     for (const [name, href] of [
       ['GPU capacity', '/gpu-fleet/capacity'],
       ['Clusters', '/gpu-fleet/clusters'],
-      ['Attach a cluster', '/gpu-fleet/clusters/attach'],
+      ['Attach a cluster', '/gpu-fleet/attach'],
     ]) {
       expect(screen.getByRole('link', { name })).toHaveAttribute('href', href);
     }

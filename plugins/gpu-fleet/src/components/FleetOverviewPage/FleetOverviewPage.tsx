@@ -150,11 +150,12 @@ export const FleetOverviewPage = ({
           </ButtonLink>
         </Box>
       </Box>
+      {/* Side by side only where the status table fits beside the GPUs. */}
       <Grid container spacing={3}>
-        <Grid item xs={12} lg={6}>
+        <Grid item xs={12} xl={6}>
           {clustersCard}
         </Grid>
-        <Grid item xs={12} lg={6}>
+        <Grid item xs={12} xl={6}>
           <GpusAtAGlance refreshIntervalMs={refreshIntervalMs} />
         </Grid>
       </Grid>

@@ -1,0 +1,26 @@
+import { useApp } from '@backstage/core-plugin-api';
+import { Route, Routes } from 'react-router-dom';
+import { AttachClusterPage } from './AttachClusterPage';
+import { CapacityPage } from './CapacityPage';
+import { ClusterPage } from './ClusterPage';
+import { ClusterListPage } from './ClustersPage';
+import { FleetOverviewPage } from './FleetOverviewPage';
+
+/**
+ * Every GPU Fleet page beneath the app's mount point. The app matches
+ * /gpu-fleet/* here, so anything not listed gets the app's not-found page
+ * instead of falling through to the overview.
+ */
+export const Router = () => {
+  const { NotFoundErrorPage } = useApp().getComponents();
+  return (
+    <Routes>
+      <Route path="/" element={<FleetOverviewPage />} />
+      <Route path="/capacity" element={<CapacityPage />} />
+      <Route path="/clusters" element={<ClusterListPage />} />
+      <Route path="/clusters/:name" element={<ClusterPage />} />
+      <Route path="/attach" element={<AttachClusterPage />} />
+      <Route path="*" element={<NotFoundErrorPage />} />
+    </Routes>
+  );
+};
