@@ -10,10 +10,11 @@ import {
   prerequisiteReportSchema,
   TUNNEL_PROTOCOL_VERSION,
   TunnelProtocolError,
+  TunnelStreamError,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import WebSocket from 'ws';
 import { AgentConfig } from './agentConfig';
-import { KubeApiForwarder } from './KubeApiForwarder';
+import { ForwardError, KubeApiForwarder } from './KubeApiForwarder';
 
 const RETURNED_HEADERS = [
   'content-type',
@@ -162,8 +163,11 @@ export class AgentConnection {
     try {
       frame = decodeFrame(data, { maxFrameBytes: this.maxFrameBytes });
     } catch (error) {
-      if (error instanceof TunnelProtocolError)
+      if (error instanceof TunnelStreamError) {
+        this.failStream(socket, error.streamId, error.message, 400);
+      } else if (error instanceof TunnelProtocolError) {
         socket.close(1008, error.message.slice(0, 120));
+      }
       return;
     }
     switch (frame.type) {
@@ -219,6 +223,25 @@ export class AgentConnection {
     }
   }
 
+  /** One stream went wrong: it alone ends, with an Error saying why. */
+  private failStream(
+    socket: WebSocket,
+    id: number,
+    message: string,
+    status: number,
+  ) {
+    const stream = this.streams.get(id);
+    stream?.abort.abort();
+    stream?.upload?.destroy();
+    this.streams.delete(id);
+    this.options.logger.warn(`stream ${id} refused: ${message}`);
+    this.send(socket, {
+      type: 'Error',
+      streamId: id,
+      payload: { message: message.slice(0, 4000), status },
+    });
+  }
+
   // Credit goes back once a chunk has moved on towards the API server, so
   // the control plane never has more than one window in flight here.
   private receiveUpload(socket: WebSocket, id: number, chunk: Uint8Array) {
@@ -226,9 +249,11 @@ export class AgentConnection {
     if (!stream?.upload) return;
     stream.uploadOutstanding += chunk.length;
     if (stream.uploadOutstanding > this.windowBytes) {
-      socket.close(
-        1008,
-        `frame.payload: stream ${id} sent more than its window`,
+      this.failStream(
+        socket,
+        id,
+        `frame.payload: Data on stream ${id} beyond the ${this.windowBytes}-byte window it was given`,
+        400,
       );
       return;
     }
@@ -320,15 +345,17 @@ export class AgentConnection {
         signal: stream.abort.signal,
       });
     } catch (error) {
-      if (this.streams.delete(id)) {
-        this.send(socket, {
-          type: 'Error',
-          streamId: id,
-          payload: {
-            message: `API server unreachable: ${(error as Error).message}`,
-            status: 502,
-          },
-        });
+      if (this.streams.has(id)) {
+        if (error instanceof ForwardError) {
+          this.failStream(socket, id, error.message, error.status);
+        } else {
+          this.failStream(
+            socket,
+            id,
+            `API server unreachable: ${(error as Error).message}`,
+            502,
+          );
+        }
       }
       return;
     }

@@ -2,6 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
+import { kubeApiPathProblem } from '@gpu-fleet/plugin-gpu-fleet-common';
+
+/** A request the agent will not send, or an answer it cannot carry back. */
+export class ForwardError extends Error {
+  readonly name = 'ForwardError';
+  constructor(message: string, readonly status: 400 | 502) {
+    super(message);
+  }
+}
 
 export interface ForwardedRequest {
   method: string;
@@ -23,6 +32,8 @@ const POOL_OPTIONS = {
 /** Sends raw requests to the cluster's API server with the agent's own credentials. */
 export class KubeApiForwarder {
   private readonly server: string;
+  /** The server URL's own path (a Rancher-style prefix), never left. */
+  private readonly serverPath: string;
   private readonly proxied: boolean;
   // client-node hands out a new agent per call, which would mean a new TCP
   // and TLS connection to the API server for every request. These pools key
@@ -35,6 +46,7 @@ export class KubeApiForwarder {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig names no current cluster');
     this.server = cluster.server.replace(/\/+$/, '');
+    this.serverPath = new URL(this.server).pathname.replace(/\/+$/, '');
     this.proxied = Boolean(cluster.proxyUrl);
   }
 
@@ -46,7 +58,7 @@ export class KubeApiForwarder {
   }
 
   async forward(request: ForwardedRequest): Promise<http.IncomingMessage> {
-    const url = new URL(`${this.server}${request.path}`);
+    const url = this.urlOf(request.path);
     const options: https.RequestOptions = { method: request.method };
     await this.kubeConfig.applyToHTTPSOptions(options);
     options.headers = { ...(options.headers as object), ...request.headers };
@@ -61,6 +73,16 @@ export class KubeApiForwarder {
         resolve,
       );
       outgoing.on('error', reject);
+      // Without a listener Node drops the socket and says only "socket hang up".
+      outgoing.on('upgrade', (_response, socket) => {
+        socket.destroy();
+        reject(
+          new ForwardError(
+            'the API server switched protocols (101), which the tunnel does not carry',
+            502,
+          ),
+        );
+      });
       const body = request.body;
       if (body instanceof Readable) {
         body.on('error', error => outgoing.destroy(error));
@@ -69,6 +91,28 @@ export class KubeApiForwarder {
         outgoing.end(body);
       }
     });
+  }
+
+  /**
+   * The control plane checks paths too; the agent holds the credentials, so
+   * it checks again and then makes sure URL resolution kept the prefix.
+   */
+  private urlOf(path: string): URL {
+    const problem = kubeApiPathProblem(path);
+    if (problem) throw new ForwardError(problem, 400);
+    const url = new URL(`${this.server}${path}`);
+    const pathname = url.pathname.slice(this.serverPath.length);
+    if (
+      url.origin !== new URL(this.server).origin ||
+      !url.pathname.startsWith(this.serverPath) ||
+      kubeApiPathProblem(pathname) !== undefined
+    ) {
+      throw new ForwardError(
+        `path: '${path.slice(0, 100)}' leaves the API server's API`,
+        400,
+      );
+    }
+    return url;
   }
 
   /** Closes the pooled connections to the API server. */

@@ -12,6 +12,7 @@ export * from './providers';
 export * from './schemas';
 export * from './types';
 export * from './tunnel/frames';
+export * from './tunnel/tunnelRequests';
 export * from './inventory/types';
 export * from './inventory/schema';
 export * from './labels';

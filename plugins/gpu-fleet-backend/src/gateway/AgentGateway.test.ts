@@ -158,18 +158,23 @@ describe.each(databases.eachSupportedId())(
       const malformed = await connect(port, 'eks-p5', token);
       malformed.send(hello('eks-p5'));
       await malformed.nextFrame();
+      // A stream frame's bad payload is that stream's problem alone.
       malformed.ws.send(Buffer.from([FrameType.Window, 0, 0, 0, 1, 0x7b]));
+      malformed.ws.send(Buffer.from([FrameType.Report, 0, 0, 0, 0, 0x7b]));
       const bad = await malformed.closed;
       expect(bad.code).toBe(1008);
       expect(bad.reason).toBe(
-        'frame.payload: Window payload is not UTF-8 JSON',
+        'frame.payload: Report payload is not UTF-8 JSON',
       );
 
       const oversized = await connect(port, 'eks-p5', token);
       oversized.send(hello('eks-p5'));
       await oversized.nextFrame();
       oversized.ws.send(Buffer.alloc(2 * 1024 * 1024));
-      expect((await oversized.closed).code).toBe(1009);
+      expect(await oversized.closed).toEqual({
+        code: 1009,
+        reason: 'frame: over the 1048576-byte limit',
+      });
 
       const wrongCluster = await connect(port, 'eks-p5', token);
       wrongCluster.send(hello('gke-a3'));

@@ -8,6 +8,8 @@ import {
   describeZodIssues,
   TUNNEL_PROTOCOL_VERSION,
   TunnelProtocolError,
+  tunnelRequestProblem,
+  TunnelStreamError,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import WebSocket from 'ws';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
@@ -65,6 +67,16 @@ export class TunnelSession {
     private readonly logger: LoggerService,
     private readonly onClosed: (session: TunnelSession) => void,
   ) {
+    // ws closes on an oversized message with 1009 and no reason; the
+    // protocol promises a reason that names the limit.
+    const closeSocket = socket.close.bind(socket);
+    socket.close = (code?: number, reason?: string | Buffer) =>
+      closeSocket(
+        code,
+        code === CloseCode.TooBig && !reason?.length
+          ? `frame: over the ${limits.maxFrameBytes}-byte limit`
+          : reason,
+      );
     socket.on('message', (data, isBinary) =>
       this.receive(data as Buffer, isBinary),
     );
@@ -118,6 +130,14 @@ export class TunnelSession {
           `cluster '${this.clusterName}' is not connected`,
           503,
         ),
+      );
+    }
+    // Refused here, the request costs only itself; sent, it would be a
+    // malformed frame to the agent.
+    const problem = tunnelRequestProblem(req);
+    if (problem) {
+      return Promise.reject(
+        new TunnelRequestError(problem.message, problem.status),
       );
     }
     const body = req.body;
@@ -243,10 +263,29 @@ export class TunnelSession {
         throw new TunnelProtocolError('frame: text messages are not frames');
       frame = decodeFrame(data, { maxFrameBytes: this.limits.maxFrameBytes });
     } catch (error) {
-      this.fail(error);
+      if (error instanceof TunnelStreamError) {
+        this.resetStream(error.streamId, error.message);
+      } else {
+        this.fail(error);
+      }
       return;
     }
     this.handle(frame).catch(error => this.fail(error));
+  }
+
+  /** One stream went wrong on the agent's side: it alone fails, with why. */
+  private resetStream(id: number, problem: string) {
+    this.logger.warn(`tunnel ${this.clusterName} stream ${id}: ${problem}`);
+    const stream = this.streams.get(id);
+    if (!stream) return;
+    this.drop(id);
+    this.send({ type: 'Cancel', streamId: id, payload: { reason: problem } });
+    stream.fail(
+      new TunnelRequestError(
+        `the cluster's agent broke stream ${id}: ${problem}`,
+        502,
+      ),
+    );
   }
 
   // A protocol violation ends the session; anything else is our own fault.
@@ -349,13 +388,11 @@ export class TunnelSession {
       case 'Response':
         stream.onResponse(frame.payload.status, frame.payload.headers);
         return;
-      case 'Data':
-        if (!stream.onData(frame.payload)) {
-          throw new TunnelProtocolError(
-            `frame.payload: stream ${frame.streamId} sent more than its window`,
-          );
-        }
+      case 'Data': {
+        const problem = stream.onData(frame.payload);
+        if (problem) this.resetStream(frame.streamId, problem);
         return;
+      }
       case 'End':
         this.drop(frame.streamId);
         stream.onEnd();

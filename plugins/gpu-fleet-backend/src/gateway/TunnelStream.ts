@@ -75,13 +75,17 @@ export class TunnelStream {
     this.resolveResponse({ status, headers, body: this.body });
   }
 
-  /** Returns false when the agent overran the window it was given. */
-  onData(chunk: Uint8Array): boolean {
-    if (!this.body) return false;
+  /** Takes a body chunk, or says what the agent did wrong. */
+  onData(chunk: Uint8Array): string | undefined {
+    if (!this.body) {
+      return `frame.type: Data on stream ${this.id} before its Response`;
+    }
     this.outstanding += chunk.length;
-    if (this.outstanding > this.windowBytes) return false;
+    if (this.outstanding > this.windowBytes) {
+      return `frame.payload: Data on stream ${this.id} beyond the ${this.windowBytes}-byte window it was given`;
+    }
     this.body.push(Buffer.from(chunk));
-    return true;
+    return undefined;
   }
 
   onEnd() {

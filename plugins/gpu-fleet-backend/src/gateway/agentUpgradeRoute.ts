@@ -45,7 +45,10 @@ export function agentUpgradeRoute(gateway: AgentGateway): RequestHandler {
     }
     if (!gateway.handleUpgrade(req, req.socket, Buffer.alloc(0))) {
       res.status(404).json({
-        error: { name: 'NotFoundError', message: `no WebSocket at ${req.path}` },
+        error: {
+          name: 'NotFoundError',
+          message: `no WebSocket at ${req.path}`,
+        },
       });
     }
   };

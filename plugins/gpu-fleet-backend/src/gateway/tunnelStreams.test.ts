@@ -316,16 +316,83 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toMatchObject({ status: 503 });
     });
 
-    it('closes the session of an agent that overruns its window', async () => {
-      const { closed } = await start({ overrunWindow: true });
+    it('fails only the stream of an agent that overruns its window, and keeps the session', async () => {
+      const { agent } = await start({ overrunWindow: true });
+      let sessionClosed = false;
+      agent.ws.on('close', () => (sessionClosed = true));
       // Nobody reads, so everything past the window is an overrun.
       const response = await gateway.request('cw-h100', {
         method: 'GET',
         path: `/api/v1/pods?bytes=${1024 * 1024}`,
         stream: true,
       });
-      expect(await closed).toBe(1008);
-      await expect(readAll(response)).rejects.toMatchObject({ status: 503 });
+      await expect(readAll(response)).rejects.toMatchObject({
+        status: 502,
+        message: expect.stringContaining(
+          `beyond the ${WINDOW}-byte window it was given`,
+        ),
+      });
+      // The agent is told to stop that stream alone.
+      await new Promise(r => setTimeout(r, 100));
+      expect(agent.cancelled).toEqual([1]);
+
+      const small = await gateway.request('cw-h100', {
+        method: 'GET',
+        path: '/api/v1/pods/small?bytes=2048',
+      });
+      expect((await readAll(small)).length).toBe(2048);
+      expect(sessionClosed).toBe(false);
+      expect(gateway.isConnected('cw-h100')).toBe(true);
+    });
+
+    it('names Data that arrives before its Response, failing only that stream', async () => {
+      const { agent } = await start();
+      const pending = gateway.request('cw-h100', {
+        method: 'GET',
+        path: '/api/v1/pods/never',
+      });
+      agent.send({
+        type: 'Data',
+        streamId: 1,
+        payload: new Uint8Array(10),
+      });
+      await expect(pending).rejects.toMatchObject({
+        status: 502,
+        message: expect.stringContaining(
+          'Data on stream 1 before its Response',
+        ),
+      });
+      expect(gateway.isConnected('cw-h100')).toBe(true);
+    });
+
+    it('refuses a requests the tunnel cannot carry without sending it', async () => {
+      const { agent } = await start();
+      const sent: string[] = [];
+      agent.ws.on('message', data => sent.push(String((data as Buffer)[0])));
+      for (const [request, status] of [
+        [{ method: 'OPTIONS', path: '/api/v1/pods' }, 405],
+        [{ method: 'GET', path: `/api/${'a'.repeat(9000)}` }, 414],
+        [
+          {
+            method: 'GET',
+            path: '/api/v1/pods',
+            headers: { accept: 'x'.repeat(9000) },
+          },
+          431,
+        ],
+        [{ method: 'GET', path: '/api/%2e%2e/livez' }, 400],
+      ] as const) {
+        await expect(
+          gateway.request('cw-h100', request as any),
+        ).rejects.toMatchObject({ status });
+      }
+      await new Promise(r => setTimeout(r, 100));
+      expect(sent).toEqual([]);
+      const small = await gateway.request('cw-h100', {
+        method: 'GET',
+        path: '/api/v1/pods/small?bytes=2048',
+      });
+      expect((await readAll(small)).length).toBe(2048);
     });
   },
 );

@@ -4,17 +4,42 @@ import {
   Frame,
   FrameType,
   TunnelProtocolError,
+  TunnelStreamError,
 } from './frames';
 
-function refusal(bytes: Uint8Array, maxFrameBytes?: number): string {
+function refusalOf(bytes: Uint8Array, maxFrameBytes?: number): Error {
   try {
     decodeFrame(bytes, { maxFrameBytes });
   } catch (error) {
-    expect(error).toBeInstanceOf(TunnelProtocolError);
-    return (error as Error).message;
+    return error as Error;
   }
   throw new Error('expected the frame to be refused');
 }
+
+/** A refusal that ends the whole session. */
+function refusal(bytes: Uint8Array, maxFrameBytes?: number): string {
+  const error = refusalOf(bytes, maxFrameBytes);
+  expect(error).toBeInstanceOf(TunnelProtocolError);
+  return error.message;
+}
+
+/** A refusal that resets only the frame's own stream. */
+function streamRefusal(bytes: Uint8Array, streamId = 1): string {
+  const error = refusalOf(bytes);
+  expect(error).toBeInstanceOf(TunnelStreamError);
+  expect((error as TunnelStreamError).streamId).toBe(streamId);
+  return error.message;
+}
+
+const request = (fields: object) =>
+  JSON.stringify({
+    method: 'GET',
+    path: '/api/v1/pods',
+    headers: {},
+    hasBody: false,
+    stream: false,
+    ...fields,
+  });
 
 function raw(type: number, streamId: number, payload: string | Uint8Array) {
   const body =
@@ -107,14 +132,20 @@ describe('tunnel frames', () => {
     expect(refusal(raw(FrameType.Data, 0, 'x'))).toMatch(
       /^frame.streamId: Data needs a stream id/,
     );
-    expect(refusal(raw(FrameType.Request, 1, '{not json'))).toBe(
+    expect(refusal(raw(FrameType.Report, 0, '{not json'))).toBe(
+      'frame.payload: Report payload is not UTF-8 JSON',
+    );
+  });
+
+  it("blames a stream frame's bad payload on its stream alone", () => {
+    expect(streamRefusal(raw(FrameType.Request, 1, '{not json'))).toBe(
       'frame.payload: Request payload is not UTF-8 JSON',
     );
-    expect(refusal(raw(FrameType.End, 1, 'x'))).toBe(
+    expect(streamRefusal(raw(FrameType.End, 7, 'x'), 7)).toBe(
       'frame.payload: End carries no payload',
     );
     expect(
-      refusal(
+      streamRefusal(
         raw(
           FrameType.Request,
           1,
@@ -127,9 +158,11 @@ describe('tunnel frames', () => {
           }),
         ),
       ),
-    ).toBe('frame.payload.path: must be a Kubernetes API path (in Request)');
+    ).toBe(
+      "frame.payload.path: '/etc/passwd' is not a Kubernetes API path (in Request)",
+    );
     expect(
-      refusal(
+      streamRefusal(
         raw(
           FrameType.Response,
           1,
@@ -138,9 +171,56 @@ describe('tunnel frames', () => {
       ),
     ).toMatch(/^frame.payload.status: .* \(in Response\)$/);
     expect(
-      refusal(
+      streamRefusal(
         raw(FrameType.Window, 1, JSON.stringify({ bytes: 1, extra: true })),
       ),
     ).toMatch(/^frame.payload: .*extra/);
+  });
+
+  it('refuses requests the API server must never see, naming the field', () => {
+    expect(
+      streamRefusal(raw(FrameType.Request, 1, request({ method: 'OPTIONS' }))),
+    ).toMatch(/^frame.payload.method: /);
+    expect(
+      streamRefusal(
+        raw(FrameType.Request, 1, request({ path: '/api/../healthz' })),
+      ),
+    ).toBe("frame.payload.path: dot segment '..' is not allowed (in Request)");
+    expect(
+      streamRefusal(
+        raw(FrameType.Request, 1, request({ path: '/api/%2e%2E/livez' })),
+      ),
+    ).toBe(
+      "frame.payload.path: dot segment '%2e%2E' is not allowed (in Request)",
+    );
+    expect(
+      streamRefusal(
+        raw(
+          FrameType.Request,
+          1,
+          request({ path: `/api/v1/${'a'.repeat(8200)}` }),
+        ),
+      ),
+    ).toMatch(/^frame.payload.path: /);
+    expect(
+      streamRefusal(
+        raw(
+          FrameType.Request,
+          1,
+          request({ headers: { accept: 'x'.repeat(8193) } }),
+        ),
+      ),
+    ).toMatch(/^frame.payload.headers.accept: /);
+    expect(
+      streamRefusal(
+        raw(
+          FrameType.Response,
+          1,
+          JSON.stringify({ status: 101, headers: {} }),
+        ),
+      ),
+    ).toBe(
+      'frame.payload.status: informational (1xx) answers are not carried by the tunnel (in Response)',
+    );
   });
 });

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  kubeApiPathProblem,
+  MAX_TUNNEL_HEADER_BYTES,
+  MAX_TUNNEL_HEADER_NAME_CHARS,
+  MAX_TUNNEL_PATH_CHARS,
+  TUNNEL_METHODS,
+} from './tunnelRequests';
 
 /** Bumped on any incompatible change; the gateway refuses other versions. */
 export const TUNNEL_PROTOCOL_VERSION = 1;
@@ -25,7 +32,10 @@ export const FrameType = {
 
 export type FrameTypeName = keyof typeof FrameType;
 
-const headers = z.record(z.string().max(256), z.string().max(8192));
+const headers = z.record(
+  z.string().max(MAX_TUNNEL_HEADER_NAME_CHARS),
+  z.string().max(MAX_TUNNEL_HEADER_BYTES),
+);
 
 const helloSchema = z.strictObject({
   protocolVersion: z.number().int().positive(),
@@ -40,22 +50,34 @@ const welcomeSchema = z.strictObject({
   heartbeatIntervalMs: z.number().int().positive(),
 });
 const requestSchema = z.strictObject({
-  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']),
-  // Only API paths: the agent never reaches anything but its API server.
+  method: z.enum(TUNNEL_METHODS),
+  // Only API paths, never with dot segments: the agent never reaches
+  // anything but its API server, under its server URL's prefix.
   path: z
     .string()
-    .max(8192)
-    .regex(
-      /^\/(api|apis|version|openapi)(\/|\?|$)/,
-      'must be a Kubernetes API path',
-    ),
+    .max(MAX_TUNNEL_PATH_CHARS)
+    .superRefine((path, ctx) => {
+      const problem = kubeApiPathProblem(path);
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          message: problem.replace(/^path: /, ''),
+        });
+      }
+    }),
   headers,
   hasBody: z.boolean(),
   stream: z.boolean(),
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),
 });
 const responseSchema = z.strictObject({
-  status: z.number().int().min(100).max(599),
+  // Node's HTTP client never yields 1xx as a response; an agent that sends
+  // one would leave the caller with a bare 101 or a hung socket.
+  status: z
+    .number()
+    .int()
+    .min(200, 'informational (1xx) answers are not carried by the tunnel')
+    .max(599),
   headers,
 });
 const reasonSchema = z.strictObject({ reason: z.string().max(2000) });
@@ -119,7 +141,22 @@ export type Frame =
 
 /** A frame the peer must not have sent; the session closes with this reason. */
 export class TunnelProtocolError extends Error {
-  readonly name = 'TunnelProtocolError';
+  readonly name: string = 'TunnelProtocolError';
+}
+
+/**
+ * A well-formed frame header whose payload is wrong: only that stream is
+ * reset (Cancel or Error on it); the session and its other streams go on.
+ */
+export class TunnelStreamError extends Error {
+  readonly name = 'TunnelStreamError';
+  constructor(
+    message: string,
+    readonly streamId: number,
+    readonly frameType: FrameTypeName,
+  ) {
+    super(message);
+  }
 }
 
 const typeNames = new Map<number, FrameTypeName>(
@@ -181,10 +218,14 @@ export function decodeFrame(
     );
   }
   const body = bytes.subarray(FRAME_HEADER_BYTES);
+  // Past the header, a stream frame's fault belongs to its stream alone.
+  const refuse = (message: string) =>
+    onConnection
+      ? new TunnelProtocolError(message)
+      : new TunnelStreamError(message, streamId, type);
   if (type === 'Data') return { type, streamId, payload: body };
   if (type === 'End') {
-    if (body.length > 0)
-      throw new TunnelProtocolError('frame.payload: End carries no payload');
+    if (body.length > 0) throw refuse('frame.payload: End carries no payload');
     return { type, streamId };
   }
 
@@ -192,17 +233,13 @@ export function decodeFrame(
   try {
     json = JSON.parse(decoder.decode(body));
   } catch {
-    throw new TunnelProtocolError(
-      `frame.payload: ${type} payload is not UTF-8 JSON`,
-    );
+    throw refuse(`frame.payload: ${type} payload is not UTF-8 JSON`);
   }
   const result = controlSchemas[type].safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = ['payload', ...issue.path.map(String)].join('.');
-    throw new TunnelProtocolError(
-      `frame.${field}: ${issue.message} (in ${type})`,
-    );
+    throw refuse(`frame.${field}: ${issue.message} (in ${type})`);
   }
   return { type, streamId, payload: result.data } as Frame;
 }
