@@ -365,7 +365,7 @@ describe.each(databases.eachSupportedId())(
       expect(gateway.isConnected('cw-h100')).toBe(true);
     });
 
-    it('refuses a requests the tunnel cannot carry without sending it', async () => {
+    it('refuses requests the tunnel cannot carry without sending it', async () => {
       const { agent } = await start();
       const sent: string[] = [];
       agent.ws.on('message', data => sent.push(String((data as Buffer)[0])));

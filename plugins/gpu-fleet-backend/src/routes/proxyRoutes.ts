@@ -1,8 +1,13 @@
 import Router from 'express-promise-router';
-import { gpuFleetClusterProxyPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
+import {
+  gpuFleetClusterProxyPermission,
+  TUNNEL_METHODS,
+  TunnelMethod,
+  tunnelRequestProblem,
+} from '@gpu-fleet/plugin-gpu-fleet-common';
 import { ClusterTunnels } from '../gateway/ClusterTunnels';
-import { statusOf, TunnelRequest } from '../gateway/TunnelStream';
-import { sendKubeStatus } from './kubeStatus';
+import { statusOf, TunnelRequestError } from '../gateway/TunnelStream';
+import { kubeStatusErrorHandler } from './kubeStatus';
 import { ProxyAuthorizationCache } from './proxyAuthorization';
 import { clusterNameParam } from './requestContext';
 import {
@@ -13,7 +18,6 @@ import {
 } from './requestBodies';
 import { RouteDeps } from './types';
 
-const API_PATH = /^\/(api|apis|version|openapi)(\/|\?|$)/;
 // Watches and followed logs live as long as the caller wants.
 const LONG_LIVED = /[?&](watch=(1|true)|follow=(1|true))(&|$)/;
 const FORWARDED_HEADERS = ['accept', 'content-type', 'user-agent'];
@@ -38,23 +42,24 @@ export function proxyRoutes(
     const name = clusterNameParam(req);
     const prefix = `/clusters/${name}/proxy`;
     const path = req.url.slice(req.url.indexOf(prefix) + prefix.length) || '/';
-    if (!API_PATH.test(path)) {
-      sendKubeStatus(
-        res,
-        400,
-        `path: '${path.split('?')[0]}' is not a Kubernetes API path`,
-      );
-      return;
-    }
     const headers: Record<string, string> = {};
     for (const key of FORWARDED_HEADERS) {
       const value = req.headers[key];
       if (typeof value === 'string') headers[key] = value;
     }
+    // What the tunnel cannot carry is refused here, costing only this request.
+    const problem = tunnelRequestProblem({ method: req.method, path, headers });
+    if (problem) {
+      if (problem.status === 405)
+        res.setHeader('Allow', TUNNEL_METHODS.join(', '));
+      throw new TunnelRequestError(problem.message, problem.status);
+    }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBodyBytes) {
-      sendKubeStatus(res, 413, tooLarge(`${declared} bytes`, maxBodyBytes));
-      return;
+      throw new TunnelRequestError(
+        tooLarge(`${declared} bytes`, maxBodyBytes),
+        413,
+      );
     }
     const caller = new AbortController();
     // Only a caller who leaves early cancels; aborting after every answer
@@ -66,7 +71,7 @@ export function proxyRoutes(
     let response;
     try {
       response = await tunnels.request(name, {
-        method: req.method as TunnelRequest['method'],
+        method: req.method as TunnelMethod,
         path,
         headers,
         body: hasRequestBody(req) ? streamedBody(req, maxBodyBytes) : undefined,
@@ -75,8 +80,9 @@ export function proxyRoutes(
         signal: caller.signal,
       });
     } catch (error) {
-      sendKubeStatus(res, statusOf(error), (error as Error).message);
-      return;
+      // Another replica or the tunnel failed us: a gateway error, never ours.
+      if (error instanceof TunnelRequestError) throw error;
+      throw new TunnelRequestError((error as Error).message, statusOf(error));
     }
     res.status(response.status);
     for (const key of RETURNED_HEADERS) {
@@ -86,6 +92,7 @@ export function proxyRoutes(
     if (longLived) res.flushHeaders();
     await passThrough(response.body, res);
   });
+  router.use('/clusters/:name/proxy', kubeStatusErrorHandler(deps.logger));
 
   return router;
 }
