@@ -44,7 +44,11 @@ function rawRequest(
   });
 }
 
-async function start(permission = AuthorizeResult.ALLOW) {
+async function start(
+  permission:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
   const { server } = await startTestBackend({
     features: [
       gpuFleetPlugin,

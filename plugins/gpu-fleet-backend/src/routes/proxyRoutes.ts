@@ -37,11 +37,13 @@ export function proxyRoutes(
   const { maxBodyBytes, authorization } = options;
   const router = Router();
 
-  router.all('/clusters/:name/proxy*', async (req, res) => {
+  // Mounted, not routed with a wildcard: Express would percent-decode the
+  // rest of the path as a parameter and fail outside our error handler.
+  router.use('/clusters/:name/proxy', async (req, res) => {
     await authorization.authorize(req, gpuFleetClusterProxyPermission, deps);
     const name = clusterNameParam(req);
-    const prefix = `/clusters/${name}/proxy`;
-    const path = req.url.slice(req.url.indexOf(prefix) + prefix.length) || '/';
+    // What follows the mount point, exactly as the caller sent it.
+    const path = req.url;
     const headers: Record<string, string> = {};
     for (const key of FORWARDED_HEADERS) {
       const value = req.headers[key];
@@ -92,7 +94,9 @@ export function proxyRoutes(
     if (longLived) res.flushHeaders();
     await passThrough(response.body, res);
   });
-  router.use('/clusters/:name/proxy', kubeStatusErrorHandler(deps.logger));
+  // This router serves only the proxy, so every error here is the proxy's,
+  // including a cluster name Express could not even decode.
+  router.use(kubeStatusErrorHandler(deps.logger));
 
   return router;
 }
