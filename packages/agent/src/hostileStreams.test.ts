@@ -5,6 +5,7 @@ import {
   encodeFrame,
   Frame,
   FrameType,
+  kubeApiPathProblem,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { KubeConfig } from '@kubernetes/client-node';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -216,6 +217,74 @@ describe('agent under a hostile or broken control plane', () => {
         },
       });
       expect(cp.isClosed()).toBe(false);
+    } finally {
+      await cp.stop();
+      api.server.close();
+    }
+  });
+
+  it('survives random and mutated frames, and sends the API server only API paths', async () => {
+    const api = await recordingApiServer();
+    const cp = await hostileControlPlane(`${api.url}/prefix`);
+    // Seeded, so a failure replays; the hostile corpus first.
+    let seed = Number(process.env.GPU_FLEET_FUZZ_SEED ?? 20261202) >>> 0;
+    const next = () => {
+      seed = (Math.imul(seed ^ (seed >>> 15), 2246822507) + 0x9e3779b9) >>> 0;
+      return seed / 4294967296;
+    };
+    const int = (max: number) => Math.floor(next() * max);
+    const paths = [
+      '/api/v1/pods',
+      '/api/../healthz',
+      '/api/%2e%2e/livez',
+      '/apis/%2E./x',
+      '/version/..%2f..',
+      '/healthz',
+      `/api/${'p'.repeat(9000)}`,
+    ];
+    const methods = ['GET', 'OPTIONS', 'TRACE', 'PROPFIND', 'CONNECT', 'get'];
+    try {
+      for (let i = 0; i < 300; i++) {
+        const id = 2 * i + 1;
+        const payload = JSON.stringify({
+          method: methods[int(methods.length)],
+          path: paths[int(paths.length)],
+          headers: int(4) === 0 ? { accept: 'a'.repeat(int(10_000)) } : {},
+          hasBody: int(4) === 0,
+          stream: int(2) === 0,
+        });
+        const bytes = Buffer.from(payload);
+        // Mutate one in three: flip a byte of the payload or cut it short.
+        const mutated =
+          int(3) !== 0
+            ? bytes
+            : int(2) === 0
+            ? bytes.subarray(0, int(bytes.length))
+            : Buffer.from(
+                bytes.map((b, j) => (j === int(bytes.length) ? int(256) : b)),
+              );
+        cp.raw(
+          [
+            FrameType.Request,
+            FrameType.Window,
+            FrameType.Cancel,
+            FrameType.Data,
+          ][int(4)],
+          id,
+          mutated.toString('latin1'),
+        );
+      }
+      cp.request(1001, { path: '/api/v1/nodes' });
+      expect(await cp.next(1001, 'Response')).toMatchObject({
+        payload: { status: 200 },
+      });
+      expect(cp.isClosed()).toBe(false);
+      for (const path of api.seen) {
+        expect(path.startsWith('/prefix/')).toBe(true);
+        expect(
+          kubeApiPathProblem(path.slice('/prefix'.length)),
+        ).toBeUndefined();
+      }
     } finally {
       await cp.stop();
       api.server.close();
