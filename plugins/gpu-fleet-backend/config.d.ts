@@ -47,6 +47,44 @@ export interface Config {
        * permission stops working within this time; 0 checks every request.
        */
       authorizationCacheTtl?: HumanDuration | string;
+      /**
+       * Where kubectl reaches the proxy. kubectl sends its token only to a
+       * TLS server, so the kubeconfig route hands out an https address with
+       * the CA to trust: this plugin's own TLS listener when `listen` is
+       * set (local use), else the portal's external address, which must
+       * then be https.
+       */
+      tls?: {
+        /**
+         * A TLS listener serving only the Kubernetes proxy, at the same
+         * path as on the backend (/api/gpu-fleet/clusters/:name/proxy).
+         * Its CA and server certificate are generated on first start in
+         * `certificateDirectory` and reused. Unset (production): no
+         * listener.
+         */
+        listen?: {
+          /**
+           * The name kubectl dials and the address the listener binds;
+           * also in the certificate's names. Default localhost.
+           */
+          host?: string;
+          /** The port; 0 picks a free one (tests). */
+          port: number;
+        };
+        /**
+         * Where the listener's CA and server certificate (and their keys)
+         * are kept; required with `listen`. Delete it to get a new CA;
+         * kubeconfigs handed out before then stop working.
+         */
+        certificateDirectory?: string;
+        /**
+         * Without `listen`: a PEM file with the CA that signed the portal's
+         * HTTPS certificate, embedded in kubeconfigs as
+         * certificate-authority-data. Unset: kubectl trusts the system's
+         * CAs.
+         */
+        certificateAuthorityFile?: string;
+      };
     };
     capacity?: {
       /**

@@ -255,14 +255,15 @@ describe('agent under a hostile or broken control plane', () => {
         });
         const bytes = Buffer.from(payload);
         // Mutate one in three: flip a byte of the payload or cut it short.
-        const mutated =
-          int(3) !== 0
-            ? bytes
-            : int(2) === 0
-            ? bytes.subarray(0, int(bytes.length))
-            : Buffer.from(
-                bytes.map((b, j) => (j === int(bytes.length) ? int(256) : b)),
-              );
+        let mutated = bytes;
+        if (int(3) === 0) {
+          mutated =
+            int(2) === 0
+              ? bytes.subarray(0, int(bytes.length))
+              : Buffer.from(
+                  bytes.map((b, j) => (j === int(bytes.length) ? int(256) : b)),
+                );
+        }
         cp.raw(
           [
             FrameType.Request,

@@ -1,4 +1,5 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestUserTokens } from '@gpu-fleet/plugin-gpu-fleet-node/testUtils';
 import { simulatedCluster } from './__testUtils__/prerequisiteFixtures';
 import {
   freePort,
@@ -10,7 +11,6 @@ import { KubeApiForwarder } from './KubeApiForwarder';
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const user = { Authorization: `Bearer ${mockCredentials.user.token()}` };
 
 async function until<T>(ask: () => Promise<T>, done: (value: T) => boolean) {
   for (;;) {
@@ -28,7 +28,12 @@ describe.each(databases.eachSupportedId())(
       const port = await freePort();
       const base = `http://localhost:${port}/api/gpu-fleet`;
       const cluster = await simulatedCluster('eks-p5');
-      let backend = await startBackendOnPort(port, knex);
+      // Alice stays signed in across the restart: her token is still good.
+      const tokens = await TestUserTokens.create();
+      const user = {
+        Authorization: `Bearer ${await tokens.token('user:default/alice')}`,
+      };
+      let backend = await startBackendOnPort(port, knex, tokens);
       const { token } = await fetch(`${base}/clusters`, {
         method: 'POST',
         headers: { ...user, 'Content-Type': 'application/json' },
@@ -71,7 +76,7 @@ describe.each(databases.eachSupportedId())(
             .status,
         ).toBe('disconnected');
 
-        backend = await startBackendOnPort(port, knex);
+        backend = await startBackendOnPort(port, knex, tokens);
         await secondWelcome;
         expect(await until(status, s => s === 'connected')).toBe('connected');
         const nodes = await fetch(

@@ -1,11 +1,14 @@
 import path from 'node:path';
 import {
-  mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import {
+  pluginDatabaseFactory,
+  TestUserTokens,
+} from '@gpu-fleet/plugin-gpu-fleet-node/testUtils';
 
 const examples = path.resolve(__dirname, '../../../examples/catalog');
 
@@ -17,10 +20,13 @@ describe('the portal catalog', () => {
     'ingests the example entities on %s',
     async databaseId => {
       const knex = await databases.init(databaseId);
+      // A signed-in user's real token, verified by Backstage's own auth.
+      const tokens = await TestUserTokens.create();
       const backend = await startTestBackend({
         features: [
           catalogPlugin,
-          mockServices.database.factory({ knex }),
+          ...tokens.backendFeatures(),
+          pluginDatabaseFactory('catalog', knex),
           mockServices.rootConfig.factory({
             data: {
               catalog: {
@@ -41,7 +47,7 @@ describe('the portal catalog', () => {
 
       const url = `http://localhost:${backend.server.port()}/api/catalog/entities/by-query?limit=100`;
       const headers = {
-        Authorization: `Bearer ${mockCredentials.user.token()}`,
+        Authorization: `Bearer ${await tokens.token('user:default/guest')}`,
       };
       let names: string[] = [];
       for (let attempt = 0; attempt < 120 && names.length < 6; attempt++) {

@@ -1,13 +1,11 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import crypto from 'node:crypto';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import gpuFleetPlugin from '@gpu-fleet/plugin-gpu-fleet-backend';
 import type { Cluster } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { TestUserTokens } from '@gpu-fleet/plugin-gpu-fleet-node/testUtils';
 import { DEMO_CLUSTERS } from './demoClusters';
 import { DemoFleet, startDemoFleet } from './startDemoFleet';
 
@@ -26,6 +24,40 @@ async function eventually(assertion: () => Promise<void>) {
   }
 }
 
+/**
+ * A backend with Backstage's real auth that accepts the demo fleet's static
+ * API token, as `npm start` configures it (scripts/start.js).
+ */
+async function startPortal() {
+  const apiToken = crypto.randomBytes(24).toString('base64url');
+  const tokens = await TestUserTokens.create();
+  const { server } = await startTestBackend({
+    features: [
+      gpuFleetPlugin,
+      ...tokens.backendFeatures(),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            baseUrl: 'http://localhost:7007',
+            auth: {
+              externalAccess: [
+                {
+                  type: 'static',
+                  options: { token: apiToken, subject: 'gpu-fleet-demo' },
+                },
+              ],
+            },
+          },
+        },
+      }),
+    ],
+  });
+  const baseUrl = `http://localhost:${server.port()}`;
+  // Real auth: without the token the registry answers nobody.
+  expect((await fetch(`${baseUrl}/api/gpu-fleet/clusters`)).status).toBe(401);
+  return { baseUrl, apiToken };
+}
+
 describe('startDemoFleet', () => {
   let fleet: DemoFleet | undefined;
   afterEach(async () => {
@@ -34,16 +66,7 @@ describe('startDemoFleet', () => {
   });
 
   it('attaches four simulated clusters and a real agent process connects each', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        gpuFleetPlugin,
-        mockServices.rootConfig.factory({
-          data: { backend: { baseUrl: 'http://localhost:7007' } },
-        }),
-      ],
-    });
-    const baseUrl = `http://localhost:${server.port()}`;
-    const apiToken = mockCredentials.user.token();
+    const { baseUrl, apiToken } = await startPortal();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-fleet-'));
 
     fleet = await startDemoFleet({ baseUrl, apiToken, dataDir, anyPort: true });
@@ -138,16 +161,7 @@ describe('startDemoFleet', () => {
   });
 
   it('gives an already attached cluster a fresh token on the next start', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        gpuFleetPlugin,
-        mockServices.rootConfig.factory({
-          data: { backend: { baseUrl: 'http://localhost:7007' } },
-        }),
-      ],
-    });
-    const baseUrl = `http://localhost:${server.port()}`;
-    const apiToken = mockCredentials.user.token();
+    const { baseUrl, apiToken } = await startPortal();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-fleet-'));
     const clusters = [DEMO_CLUSTERS[1]];
 

@@ -76,6 +76,10 @@ export async function startPortal(): Promise<Portal> {
       `    externalAccess:`,
       `      - { type: static, options: { token: '${apiToken}', subject: e2e-tests } }`,
       `  database: { client: better-sqlite3, connection: { directory: '${workDir}/sqlite' } }`,
+      // Each portal its own kubectl endpoint: test files run side by side.
+      `gpuFleet:`,
+      `  proxy:`,
+      `    tls: { listen: { port: 0 }, certificateDirectory: '${workDir}/proxy-tls' }`,
     ].join('\n'),
   );
   const log = path.join(workDir, 'backend.log');

@@ -3,18 +3,13 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
   ClusterRegistryService,
   clusterRegistryServiceRef,
 } from '@gpu-fleet/plugin-gpu-fleet-node';
-import { gpuFleetPlugin } from './plugin';
+import { startFleetBackend } from './__testUtils__/startFleetBackend';
 
 describe('clusterRegistryServiceRef', () => {
-  it('lets another plugin read the attached clusters', async () => {
+  it('lets another plugin read the attached clusters with its own service token', async () => {
     let registry: ClusterRegistryService | undefined;
     const reader = createBackendPlugin({
       pluginId: 'reader',
@@ -30,25 +25,20 @@ describe('clusterRegistryServiceRef', () => {
         });
       },
     });
-    const { server } = await startTestBackend({
-      features: [
-        gpuFleetPlugin,
-        reader,
-        mockServices.rootConfig.factory({
-          data: { backend: { baseUrl: 'http://localhost:0' } },
-        }),
-      ],
+    // Real auth: the reader's calls carry a plugin token the backend verifies.
+    const { base, as } = await startFleetBackend({
+      features: [reader],
+      config: { backend: { baseUrl: 'http://localhost:0' } },
     });
-    const baseUrl = `http://localhost:${server.port()}`;
-    const attach = await fetch(`${baseUrl}/api/gpu-fleet/clusters`, {
+    const attach = await fetch(`${base}/clusters`, {
       method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Bearer ${mockCredentials.user.token()}`,
-      },
+      headers: { 'Content-Type': 'application/json', Authorization: as.alice },
       body: JSON.stringify({ name: 'aks-nd-h100', provider: 'aks' }),
     });
     expect(attach.status).toBe(201);
+    // The list is refused to a caller without a token, so the reader's reads
+    // below are its own.
+    expect((await fetch(`${base}/clusters`)).status).toBe(401);
 
     const clusters = await registry!.listClusters({ provider: 'aks' });
     expect(clusters.map(c => c.name)).toEqual(['aks-nd-h100']);

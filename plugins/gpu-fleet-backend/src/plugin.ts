@@ -16,12 +16,14 @@ import { ClusterTunnels } from './gateway/ClusterTunnels';
 import { ReplicaClient } from './gateway/ReplicaClient';
 import { SessionDirectory } from './gateway/SessionDirectory';
 import { DEFAULT_TUNNEL_LIMITS } from './gateway/tunnelLimits';
+import { startKubectlEndpoint } from './proxyTls/kubectlEndpoint';
+import { readProxyTlsConfig } from './proxyTls/proxyTlsConfig';
 import { ClusterRegistry } from './registry/ClusterRegistry';
 import { ClusterStore } from './registry/ClusterStore';
 import { readRegistryConfig } from './registryConfig';
 import { readAuthorizationCacheTtlMs } from './routes/proxyAuthorization';
 import { readMaxProxyBodyBytes } from './routes/requestBodies';
-import { createRouter } from './routes/router';
+import { createProxyRouter, createRouter } from './routes/router';
 
 const migrationsDir = resolvePackagePath(
   '@gpu-fleet/plugin-gpu-fleet-backend',
@@ -122,15 +124,29 @@ export const gpuFleetPlugin = createBackendPlugin({
         const agentRouter = Router();
         agentRouter.use(agentUpgradeRoute(gateway));
         deps.httpRouter.use(agentRouter);
+        const maxProxyBodyBytes = readMaxProxyBodyBytes(deps.config);
+        const proxy = createProxyRouter(tunnels, {
+          ...deps,
+          maxProxyBodyBytes,
+          proxyAuthorizationCacheTtlMs: readAuthorizationCacheTtlMs(
+            deps.config,
+          ),
+        });
+
+        const kubectl = await startKubectlEndpoint({
+          config: readProxyTlsConfig(deps.config),
+          proxy,
+          basePath: new URL(baseUrl).pathname,
+          externalBaseUrl: () => deps.discovery.getExternalBaseUrl('gpu-fleet'),
+          logger: deps.logger,
+        });
+
         deps.httpRouter.use(
-          createRouter(registry, gateway, tunnels, {
+          createRouter(registry, gateway, {
             ...deps,
-            // What kubectl reaches: the backend's external address.
-            proxyBaseUrl: () => deps.discovery.getExternalBaseUrl('gpu-fleet'),
-            maxProxyBodyBytes: readMaxProxyBodyBytes(deps.config),
-            proxyAuthorizationCacheTtlMs: readAuthorizationCacheTtlMs(
-              deps.config,
-            ),
+            proxy,
+            kubectlEndpoint: kubectl.endpoint,
+            maxProxyBodyBytes,
             capacity: {
               inventory,
               store: inventoryStore,
@@ -140,6 +156,7 @@ export const gpuFleetPlugin = createBackendPlugin({
         );
 
         deps.lifecycle.addShutdownHook(async () => {
+          await kubectl.close();
           await gateway.close();
           await tunnels.shutdown();
         });

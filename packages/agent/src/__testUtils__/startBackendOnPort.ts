@@ -1,6 +1,10 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import gpuFleetPlugin from '@gpu-fleet/plugin-gpu-fleet-backend';
+import {
+  pluginDatabaseFactory,
+  TestUserTokens,
+} from '@gpu-fleet/plugin-gpu-fleet-node/testUtils';
 import net from 'node:net';
 
 type Knex = Awaited<ReturnType<TestDatabases['init']>>;
@@ -18,9 +22,13 @@ export async function freePort(): Promise<number> {
  * A control plane on a fixed port over a database that outlives it, so a
  * test can stop it and start another in its place, as a restart would.
  */
-export async function startBackendOnPort(port: number, knex: Knex) {
+export async function startBackendOnPort(
+  port: number,
+  knex: Knex,
+  tokens: TestUserTokens,
+) {
   // startTestBackend always takes a random port, so this is a plain backend
-  // with test identities (mockCredentials) and the given database.
+  // with Backstage's real auth, accepting the users `tokens` signs.
   const backend = createBackend();
   backend.add(
     mockServices.rootConfig.factory({
@@ -33,10 +41,8 @@ export async function startBackendOnPort(port: number, knex: Knex) {
     }),
   );
   backend.add(mockServices.rootLogger.factory({ level: 'error' }));
-  backend.add(mockServices.database.factory({ knex }));
-  backend.add(mockServices.auth.factory());
-  backend.add(mockServices.httpAuth.factory());
-  backend.add(mockServices.userInfo.factory());
+  backend.add(pluginDatabaseFactory('gpu-fleet', knex));
+  for (const feature of tokens.backendFeatures()) backend.add(feature);
   backend.add(gpuFleetPlugin);
   await backend.start();
   return backend;

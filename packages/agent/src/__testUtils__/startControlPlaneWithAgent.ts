@@ -5,12 +5,26 @@ import {
 } from '@backstage/backend-test-utils';
 import gpuFleetPlugin from '@gpu-fleet/plugin-gpu-fleet-backend';
 import { ProviderId } from '@gpu-fleet/plugin-gpu-fleet-common';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { AgentConnection } from '../AgentConnection';
 import { KubeApiForwarder } from '../KubeApiForwarder';
 
+// Registered when a test file imports this, so each backend's generated CA goes with it.
+const certificateDirectories: string[] = [];
+afterAll(() => {
+  for (const dir of certificateDirectories) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /**
  * A real control plane with one attached cluster whose agent has connected,
- * reaching the API server that `kubeconfig` names.
+ * reaching the API server that `kubeconfig` names. As in app-config.yaml,
+ * the proxy also has its TLS listener for kubectl (on a free port); and a
+ * request without a token is anonymous, not startTestBackend's mock user,
+ * so a test proves that a token really arrives.
  */
 export async function startControlPlaneWithAgent(options: {
   clusterName: string;
@@ -24,15 +38,29 @@ export async function startControlPlaneWithAgent(options: {
   /** Backend configuration under gpuFleet. */
   gpuFleetConfig?: { proxy?: { maxRequestBodyBytes?: number } };
 }) {
+  const certificateDirectory = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'gpu-fleet-proxy-tls-'),
+  );
+  certificateDirectories.push(certificateDirectory);
   const { server } = await startTestBackend({
     features: [
       gpuFleetPlugin,
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
-          ...(options.gpuFleetConfig
-            ? { gpuFleet: options.gpuFleetConfig }
-            : {}),
+          gpuFleet: {
+            ...options.gpuFleetConfig,
+            proxy: {
+              ...options.gpuFleetConfig?.proxy,
+              tls: {
+                listen: { host: 'localhost', port: 0 },
+                certificateDirectory,
+              },
+            },
+          },
         },
       }),
     ],

@@ -1,17 +1,12 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { FrameType } from '@gpu-fleet/plugin-gpu-fleet-common';
 import request from 'supertest';
 import WebSocket from 'ws';
+import { startFleetBackend } from '../__testUtils__/startFleetBackend';
 import {
   connectTestAgent as connect,
   helloFrame as hello,
 } from '../__testUtils__/testAgent';
-import { gpuFleetPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
@@ -22,25 +17,23 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function start() {
       const knex = await databases.init(databaseId);
-      const backend = await startTestBackend({
-        features: [
-          gpuFleetPlugin,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: { backend: { baseUrl: 'http://localhost:7007' } },
-          }),
-        ],
+      const fleet = await startFleetBackend({
+        knex,
+        config: { backend: { baseUrl: 'http://localhost:7007' } },
       });
-      const api = request(backend.server);
+      // Alice, the fleet admin, on every call.
+      const api = request
+        .agent(fleet.server)
+        .set('Authorization', fleet.as.alice);
       const attached = await api
         .post('/api/gpu-fleet/clusters')
-        .set('Authorization', `Bearer ${mockCredentials.user.token()}`)
         .send({ name: 'eks-p5', provider: 'eks' });
       expect(attached.status).toBe(201);
       const cluster = async () =>
         (await api.get('/api/gpu-fleet/clusters/eks-p5')).body;
       return {
-        port: backend.server.port(),
+        port: fleet.port,
+        userToken: fleet.as.alice.slice('Bearer '.length),
         token: attached.body.token as string,
         api,
         cluster,
@@ -48,11 +41,15 @@ describe.each(databases.eachSupportedId())(
     }
 
     it('refuses a forged token before upgrading', async () => {
-      const { port, token } = await start();
+      const { port, token, userToken } = await start();
       await expect(connect(port, 'eks-p5', `${token}x`)).rejects.toThrow(
         'HTTP 401',
       );
       await expect(connect(port, 'other', token)).rejects.toThrow('HTTP 401');
+      // A signed-in user's Backstage token is no cluster token.
+      await expect(connect(port, 'eks-p5', userToken)).rejects.toThrow(
+        'HTTP 401',
+      );
     });
 
     it('welcomes an agent and marks its cluster connected with its versions', async () => {
@@ -96,9 +93,9 @@ describe.each(databases.eachSupportedId())(
         },
       });
       await new Promise(r => setTimeout(r, 200));
-      const report = await api
-        .get('/api/gpu-fleet/clusters/eks-p5/prerequisites')
-        .set('Authorization', `Bearer ${mockCredentials.user.token()}`);
+      const report = await api.get(
+        '/api/gpu-fleet/clusters/eks-p5/prerequisites',
+      );
       expect(report.body.checks[0]).toMatchObject({
         id: 'kubernetes-version',
         status: 'pass',
@@ -134,7 +131,7 @@ describe.each(databases.eachSupportedId())(
         const started = Date.now();
         await api
           .post(`/api/gpu-fleet/clusters/eks-p5/token/${action}`)
-          .set('Authorization', `Bearer ${mockCredentials.user.token()}`)
+
           .expect(200);
         const { code } = await agent.closed;
         expect(code).toBe(4001);
@@ -149,7 +146,6 @@ describe.each(databases.eachSupportedId())(
       const { port, token, api } = await start();
       const second = await api
         .post('/api/gpu-fleet/clusters')
-        .set('Authorization', `Bearer ${mockCredentials.user.token()}`)
         .send({ name: 'gke-a3', provider: 'gke' });
       const healthy = await connect(port, 'gke-a3', second.body.token);
       healthy.send(hello('gke-a3'));

@@ -1,23 +1,25 @@
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+  AuthService,
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Frame } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { TestUserTokens } from '@gpu-fleet/plugin-gpu-fleet-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { startFleetBackend } from '../__testUtils__/startFleetBackend';
 import {
   connectAnsweringAgent,
   connectTestAgent,
   helloFrame,
 } from '../__testUtils__/testAgent';
-import { gpuFleetPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const user = `Bearer ${mockCredentials.user.token()}`;
+// Alice's token, set by startTwo(); both replicas accept it.
+let user: string;
 
 function dataText(frame: Frame): string {
   if (frame.type !== 'Data')
@@ -29,27 +31,52 @@ function dataText(frame: Frame): string {
 describe.each(databases.eachSupportedId())(
   'several backend replicas on %s',
   databaseId => {
-    async function startReplica(knex: Knex) {
-      const backend = await startTestBackend({
-        features: [
-          gpuFleetPlugin,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: { backend: { baseUrl: 'http://localhost:7007' } },
-          }),
-        ],
+    async function startReplica(knex: Knex, tokens: TestUserTokens) {
+      // Another plugin of the same backend, for its real service identity.
+      let otherAuth!: AuthService;
+      const other = createBackendPlugin({
+        pluginId: 'other',
+        register(env) {
+          env.registerInit({
+            deps: {
+              auth: coreServices.auth,
+              httpRouter: coreServices.httpRouter,
+            },
+            async init({ auth }) {
+              otherAuth = auth;
+            },
+          });
+        },
+      });
+      const fleet = await startFleetBackend({
+        knex,
+        tokens,
+        features: [other],
+        config: { backend: { baseUrl: 'http://localhost:7007' } },
       });
       return {
-        backend,
-        port: backend.server.port(),
-        api: request(backend.server),
+        backend: fleet.backend,
+        port: fleet.port,
+        api: request(fleet.server),
+        callers: fleet.as,
+        /** A token the other plugin would send to gpu-fleet. */
+        otherPluginToken: async () =>
+          (
+            await otherAuth.getPluginRequestToken({
+              onBehalfOf: await otherAuth.getOwnServiceCredentials(),
+              targetPluginId: 'gpu-fleet',
+            })
+          ).token,
       };
     }
 
     async function startTwo() {
       const knex = await databases.init(databaseId);
-      const a = await startReplica(knex);
-      const b = await startReplica(knex);
+      // One sign-in for the portal, whichever replica a request lands on.
+      const tokens = await TestUserTokens.create();
+      const a = await startReplica(knex, tokens);
+      const b = await startReplica(knex, tokens);
+      user = a.callers.alice;
       const attached = await a.api
         .post('/api/gpu-fleet/clusters')
         .set('Authorization', user)
@@ -196,23 +223,38 @@ describe.each(databases.eachSupportedId())(
       expect(res.body.message).toContain('(crashed-replica) is unreachable');
     });
 
-    it('refuses the replica routes to users and to other plugins', async () => {
+    it('refuses the replica routes to callers without a token, to users and to other plugins', async () => {
       const { a } = await startTwo();
+      const tunnel = '/api/gpu-fleet/replica/clusters/eks-p5/tunnel';
+      const close = '/api/gpu-fleet/replica/clusters/eks-p5/session/close';
+      for (const path of [tunnel, close]) {
+        for (const refused of [
+          undefined,
+          a.callers.forged,
+          a.callers.expired,
+        ]) {
+          const req = a.api.post(path);
+          const res = await (refused
+            ? req.set('Authorization', refused)
+            : req
+          ).send('{}');
+          expect([path, res.status]).toEqual([path, 401]);
+        }
+      }
+
       const asUser = await a.api
-        .post('/api/gpu-fleet/replica/clusters/eks-p5/tunnel')
+        .post(tunnel)
         .set('Authorization', user)
         .send('');
       expect(asUser.status).toBe(403);
-      const catalog = mockCredentials.service.token({
-        onBehalfOf: mockCredentials.service('plugin:catalog'),
-        targetPluginId: 'gpu-fleet',
-      });
-      const asCatalog = await a.api
-        .post('/api/gpu-fleet/replica/clusters/eks-p5/session/close')
-        .set('Authorization', `Bearer ${catalog}`)
+      const asOtherPlugin = await a.api
+        .post(close)
+        .set('Authorization', `Bearer ${await a.otherPluginToken()}`)
         .send('{}');
-      expect(asCatalog.status).toBe(403);
-      expect(asCatalog.body.error.message).toContain('only gpu-fleet replicas');
+      expect(asOtherPlugin.status).toBe(403);
+      expect(asOtherPlugin.body.error.message).toContain(
+        'only gpu-fleet replicas',
+      );
     });
   },
 );

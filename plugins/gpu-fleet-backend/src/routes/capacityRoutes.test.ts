@@ -1,10 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
   InventoryReport,
   NodeInventory,
@@ -13,13 +7,12 @@ import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugi
 import { Knex } from 'knex';
 import request from 'supertest';
 import { gpuNode } from '../__testUtils__/gpuNode';
+import { startFleetBackend } from '../__testUtils__/startFleetBackend';
 import { connectAnsweringAgent, TestAgent } from '../__testUtils__/testAgent';
-import { gpuFleetPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const user = `Bearer ${mockCredentials.user.token()}`;
 
 function report(agent: TestAgent, body: InventoryReport | unknown) {
   agent.send({
@@ -46,35 +39,35 @@ type ScheduledTask = SchedulerServiceTaskScheduleDefinition & {
 describe.each(databases.eachSupportedId())('capacity API on %s', databaseId => {
   let knex: Knex;
 
-  async function start(options: { deny?: boolean } = {}) {
+  let user: string;
+
+  async function start() {
     // Held here so a test runs the sampler itself instead of waiting for it.
     const tasks: ScheduledTask[] = [];
-    const backend = await startTestBackend({
+    const fleet = await startFleetBackend({
+      knex,
+      config: {
+        backend: { baseUrl: 'http://localhost:7007' },
+        gpuFleet: { capacity: capacityConfig },
+      },
       features: [
-        gpuFleetPlugin,
-        mockServices.database.factory({ knex }),
         mockServices.scheduler.mock({
           scheduleTask: async task => {
             tasks.push(task);
           },
         }).factory,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            gpuFleet: { capacity: capacityConfig },
-          },
-        }),
-        ...(options.deny
-          ? [
-              mockServices.permissions.factory({
-                result: AuthorizeResult.DENY,
-              }),
-            ]
-          : []),
       ],
     });
-    const api = request(backend.server);
-    return { backend, api, port: backend.server.port(), tasks };
+    // Alice may read capacity; so may Bob, the viewer.
+    user = fleet.as.alice;
+    const api = request(fleet.server);
+    return {
+      backend: fleet.backend,
+      api,
+      port: fleet.port,
+      tasks,
+      callers: fleet.as,
+    };
   }
 
   async function attach(
@@ -386,8 +379,8 @@ describe.each(databases.eachSupportedId())('capacity API on %s', databaseId => {
     });
   });
 
-  it('answers 400 naming the query field, 404 for an unknown cluster, 403 without permission', async () => {
-    const { api } = await start();
+  it('answers 400 naming the query field, 404 for an unknown cluster, 401 without a valid token, 403 without permission', async () => {
+    const { api, callers } = await start();
     const bad = async (query: string) =>
       (await api.get(`/api/gpu-fleet${query}`).set('Authorization', user)).body
         .error?.message;
@@ -417,16 +410,27 @@ describe.each(databases.eachSupportedId())('capacity API on %s', databaseId => {
       .set('Authorization', user);
     expect(missing.status).toBe(404);
 
-    const denied = await start({ deny: true });
     for (const path of [
       '/capacity',
       '/capacity/history',
       '/clusters/nowhere/inventory',
     ]) {
-      const res = await denied.api
-        .get(`/api/gpu-fleet${path}`)
-        .set('Authorization', user);
-      expect(res.status).toBe(403);
+      const as = async (authorization?: string) => {
+        const req = api.get(`/api/gpu-fleet${path}`);
+        return (
+          authorization ? req.set('Authorization', authorization) : req
+        ).then(res => [path, res.status]);
+      };
+      for (const refused of [undefined, callers.forged, callers.expired]) {
+        expect(await as(refused)).toEqual([path, 401]);
+      }
+      // Carol is signed in but has no capacity permission.
+      expect(await as(callers.carol)).toEqual([path, 403]);
+      // Bob, a viewer, may read capacity.
+      expect(await as(callers.bob)).toEqual([
+        path,
+        path.includes('nowhere') ? 404 : 200,
+      ]);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import Router from 'express-promise-router';
 import { gpuFleetClusterProxyPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { KubectlEndpoint } from '../proxyTls/kubectlEndpoint';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { authorize, clusterNameParam } from './requestContext';
 import { RouteDeps } from './types';
@@ -22,16 +23,19 @@ function tokenExpiry(token: string): string | undefined {
 /**
  * A kubeconfig whose server is this cluster's proxy and whose credential is
  * the caller's own Backstage token, so kubectl gets exactly their rights.
+ * The server is always https with the CA to trust in the file: kubectl
+ * sends no credential to anything else.
  */
 export function kubeconfigRoutes(
   registry: ClusterRegistry,
-  deps: RouteDeps & { proxyBaseUrl: () => Promise<string> },
+  deps: RouteDeps & { kubectlEndpoint: () => Promise<KubectlEndpoint> },
 ) {
   const router = Router();
   router.get('/clusters/:name/kubeconfig', async (req, res) => {
     await authorize(req, gpuFleetClusterProxyPermission, deps);
     const name = clusterNameParam(req);
     await registry.get(name);
+    const endpoint = await deps.kubectlEndpoint();
     const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token) {
       throw new InputError(
@@ -39,8 +43,15 @@ export function kubeconfigRoutes(
       );
     }
     const expires = tokenExpiry(token);
-    const server = `${await deps.proxyBaseUrl()}/clusters/${name}/proxy`;
+    const server = `${endpoint.baseUrl}/clusters/${name}/proxy`;
     const q = (value: string) => JSON.stringify(value);
+    const cluster = [`server: ${q(server)}`];
+    if (endpoint.certificateAuthority) {
+      const data = Buffer.from(endpoint.certificateAuthority).toString(
+        'base64',
+      );
+      cluster.push(`certificate-authority-data: ${q(data)}`);
+    }
     res
       .type('application/yaml')
       .send(
@@ -48,11 +59,12 @@ export function kubeconfigRoutes(
           `# kubectl access to ${name} through GPU Fleet; valid while your Backstage token is${
             expires ? ` (until ${expires})` : ''
           }.`,
+          '# When kubectl says Unauthorized, download this file again for a fresh token.',
           'apiVersion: v1',
           'kind: Config',
           'clusters:',
           `  - name: ${q(name)}`,
-          `    cluster: { server: ${q(server)} }`,
+          `    cluster: { ${cluster.join(', ')} }`,
           'users:',
           `  - name: ${q(`gpu-fleet-${name}`)}`,
           `    user: { token: ${q(token)} }`,

@@ -1,14 +1,7 @@
 import http from 'node:http';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { gpuFleetPlugin } from '../plugin';
-
-const alice = `Bearer ${mockCredentials.user.token('user:default/alice')}`;
-const bob = `Bearer ${mockCredentials.user.token('user:default/bob')}`;
+import { startFleetBackend } from '../__testUtils__/startFleetBackend';
 
 describe('proxy authorisation', () => {
   async function start(options: { ttl?: object | string }) {
@@ -23,27 +16,19 @@ describe('proxy authorisation', () => {
         }));
       }) as any,
     });
-    const { server } = await startTestBackend({
-      features: [
-        gpuFleetPlugin,
-        permissions.factory,
-        // A request without a token is nobody, as in production.
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            ...(options.ttl === undefined
-              ? {}
-              : {
-                  gpuFleet: { proxy: { authorizationCacheTtl: options.ttl } },
-                }),
-          },
-        }),
-      ],
+    // Real tokens, verified for real; the decisions are this test's to count.
+    const fleet = await startFleetBackend({
+      policy: false,
+      features: [permissions.factory],
+      config: {
+        backend: { baseUrl: 'http://localhost:7007' },
+        ...(options.ttl === undefined
+          ? {}
+          : { gpuFleet: { proxy: { authorizationCacheTtl: options.ttl } } }),
+      },
     });
-    const base = `http://localhost:${server.port()}/api/gpu-fleet`;
+    const { alice } = fleet.as;
+    const base = fleet.base;
     // Attached but without an agent: an authorised request gets 503.
     const attached = await fetch(`${base}/clusters`, {
       method: 'POST',
@@ -71,13 +56,18 @@ describe('proxy authorisation', () => {
       });
     return {
       proxied,
+      callers: fleet.as,
       checks: () => permissions.authorize.mock.calls.length,
       decide: (...results: AuthorizeResult[]) => decisions.push(...results),
     };
   }
 
   it('asks the permission framework once for a burst of requests with one token', async () => {
-    const { proxied, checks } = await start({});
+    const {
+      proxied,
+      checks,
+      callers: { alice, bob },
+    } = await start({});
     for (let i = 0; i < 5; i++) expect(await proxied(alice)).toBe(503);
     expect(checks()).toBe(1);
     // Another caller is checked on their own.
@@ -86,7 +76,11 @@ describe('proxy authorisation', () => {
   });
 
   it('asks once for requests that arrive together', async () => {
-    const { proxied, checks } = await start({});
+    const {
+      proxied,
+      checks,
+      callers: { alice },
+    } = await start({});
     const statuses = await Promise.all(
       Array.from({ length: 10 }, () => proxied(alice)),
     );
@@ -95,7 +89,11 @@ describe('proxy authorisation', () => {
   });
 
   it('asks again once the remembered decision is older than the TTL', async () => {
-    const { proxied, checks } = await start({ ttl: { milliseconds: 300 } });
+    const {
+      proxied,
+      checks,
+      callers: { alice },
+    } = await start({ ttl: { milliseconds: 300 } });
     expect(await proxied(alice)).toBe(503);
     expect(await proxied(alice)).toBe(503);
     expect(checks()).toBe(1);
@@ -105,7 +103,12 @@ describe('proxy authorisation', () => {
   });
 
   it('never remembers a denial, so a new grant works at once', async () => {
-    const { proxied, checks, decide } = await start({});
+    const {
+      proxied,
+      checks,
+      decide,
+      callers: { alice },
+    } = await start({});
     decide(AuthorizeResult.DENY);
     expect(await proxied(alice)).toBe(403);
     expect(await proxied(alice)).toBe(503);
@@ -113,17 +116,26 @@ describe('proxy authorisation', () => {
   });
 
   it('checks every request when the TTL is 0', async () => {
-    const { proxied, checks } = await start({ ttl: '0s' });
+    const {
+      proxied,
+      checks,
+      callers: { alice },
+    } = await start({ ttl: '0s' });
     for (let i = 0; i < 3; i++) expect(await proxied(alice)).toBe(503);
     expect(checks()).toBe(3);
   });
 
   it('refuses a request without a valid Backstage token with 401', async () => {
-    const { proxied, checks } = await start({});
+    const { proxied, checks, callers } = await start({});
     expect(await proxied()).toBe(401);
     expect(await proxied('Bearer forged')).toBe(401);
-    // Twice, so a remembered answer would show.
-    expect(await proxied('Bearer forged')).toBe(401);
+    // Twice each, so a remembered answer would show.
+    for (let i = 0; i < 2; i++) {
+      expect(await proxied(callers.forged)).toBe(401);
+      expect(await proxied(callers.expired)).toBe(401);
+    }
     expect(checks()).toBe(0);
+    // The real token beside them still works.
+    expect(await proxied(callers.alice)).toBe(503);
   });
 });

@@ -1,10 +1,4 @@
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
   decodeFrame,
   encodeFrame,
   Frame,
@@ -15,12 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { gpuFleetPlugin } from '../plugin';
+import {
+  FleetCallers,
+  startFleetBackend,
+} from '../__testUtils__/startFleetBackend';
 
-const config = mockServices.rootConfig.factory({
-  data: { backend: { baseUrl: 'http://localhost:7007' } },
-});
-const auth = { Authorization: `Bearer ${mockCredentials.user.token()}` };
+// Alice's, set by start(): she may use the proxy.
+let auth: { Authorization: string };
 
 /** Answers every request with what it received, as the API server's JSON. */
 async function echoAgent(port: number, cluster: string, token: string) {
@@ -120,20 +115,41 @@ async function echoAgent(port: number, cluster: string, token: string) {
 }
 
 describe('Kubernetes API proxy', () => {
-  async function start(
-    permission:
-      | AuthorizeResult.ALLOW
-      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-  ) {
-    const { server } = await startTestBackend({
-      features: [
-        gpuFleetPlugin,
-        config,
-        mockServices.permissions.factory({ result: permission }),
-      ],
+  async function start(options: { certificateDirectory?: string } = {}) {
+    const fleet = await startFleetBackend({
+      config: {
+        backend: { baseUrl: 'http://localhost:7007' },
+        // kubectl sends its token only to a TLS server: the proxy's own listener.
+        ...(options.certificateDirectory
+          ? {
+              gpuFleet: {
+                proxy: {
+                  tls: {
+                    listen: { port: 0 },
+                    certificateDirectory: options.certificateDirectory,
+                  },
+                },
+              },
+            }
+          : {}),
+      },
     });
-    const base = `http://localhost:${server.port()}/api/gpu-fleet`;
-    return { port: server.port(), base };
+    auth = { Authorization: fleet.as.alice };
+    return { port: fleet.port, base: fleet.base, callers: fleet.as };
+  }
+
+  /** Status code of a proxied GET and of the kubeconfig route, as this caller. */
+  async function refusals(base: string, authorization?: string) {
+    const headers: Record<string, string> = authorization
+      ? { Authorization: authorization }
+      : {};
+    const proxied = await fetch(`${base}/clusters/eks-p5/proxy/api/v1/nodes`, {
+      headers,
+    });
+    const kubeconfig = await fetch(`${base}/clusters/eks-p5/kubeconfig`, {
+      headers,
+    });
+    return { proxy: proxied.status, kubeconfig: kubeconfig.status };
   }
 
   async function attach(base: string, name: string) {
@@ -175,7 +191,9 @@ describe('Kubernetes API proxy', () => {
       body: manifest,
     });
     // The caller's Backstage token never reaches the cluster.
-    expect(JSON.stringify(echoed)).not.toContain(mockCredentials.user.token());
+    expect(JSON.stringify(echoed)).not.toContain(
+      auth.Authorization.slice('Bearer '.length),
+    );
     agent.ws.close();
   });
 
@@ -221,15 +239,62 @@ describe('Kubernetes API proxy', () => {
     expect((await outside.json()).message).toMatch(/^path: /);
   });
 
+  it('refuses a caller without a valid Backstage token with 401', async () => {
+    const { base, callers } = await start();
+    await attach(base, 'eks-p5');
+    for (const refused of [undefined, callers.forged, callers.expired]) {
+      expect(await refusals(base, refused)).toEqual({
+        proxy: 401,
+        kubeconfig: 401,
+      });
+    }
+  });
+
   it('refuses a caller without the proxy permission with 403', async () => {
-    const { base } = await start(AuthorizeResult.DENY);
+    const { base, callers } = await start();
+    await attach(base, 'eks-p5');
+    // Bob may read clusters, Carol nothing; neither may use the proxy.
+    for (const denied of ['bob', 'carol'] as Array<keyof FleetCallers>) {
+      expect(await refusals(base, callers[denied])).toEqual({
+        proxy: 403,
+        kubeconfig: 403,
+      });
+    }
+  });
+
+  it('answers a proxy request without a valid token with a Kubernetes Status 401', async () => {
+    const { base, callers } = await start();
+    for (const refused of [undefined, callers.forged]) {
+      const res = await fetch(`${base}/clusters/eks-p5/proxy/api/v1/nodes`, {
+        headers: refused ? { Authorization: refused } : {},
+      });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({
+        kind: 'Status',
+        status: 'Failure',
+        code: 401,
+      });
+    }
+  });
+
+  it('answers a proxy request without the proxy permission with a Kubernetes Status 403', async () => {
+    const { base, callers } = await start();
     const res = await fetch(`${base}/clusters/eks-p5/proxy/api/v1/nodes`, {
-      headers: auth,
+      headers: { Authorization: callers.bob },
     });
     expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      code: 403,
+    });
   });
+
   it('hands out a kubeconfig that the real kubectl uses through the tunnel', async () => {
-    const { port, base } = await start();
+    const certificateDirectory = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'gpu-fleet-proxy-tls-'),
+    );
+    const { port, base } = await start({ certificateDirectory });
     const token = await attach(base, 'eks-p5');
     const agent = await echoAgent(port, 'eks-p5', token);
     const res = await fetch(`${base}/clusters/eks-p5/kubeconfig`, {
@@ -255,6 +320,7 @@ describe('Kubernetes API proxy', () => {
       });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(certificateDirectory, { recursive: true, force: true });
       agent.ws.close();
     }
   });

@@ -1,41 +1,33 @@
-import {
-  mockServices,
-  startTestBackend,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { gpuFleetPlugin } from '../plugin';
+import {
+  ALICE,
+  FleetCallers,
+  startFleetBackend,
+} from '../__testUtils__/startFleetBackend';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-async function startRegistry(
-  databaseId: TestDatabaseId,
-  options: { deny?: boolean } = {},
-) {
+async function startRegistry(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
-  const { server } = await startTestBackend({
-    features: [
-      gpuFleetPlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          backend: { baseUrl: 'https://portal.example.com' },
-          gpuFleet: {
-            agent: { chart: 'oci://charts.example.com/gpu-fleet-agent' },
-          },
-        },
-      }),
-      ...(options.deny
-        ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
-        : []),
-    ],
+  const fleet = await startFleetBackend({
+    knex,
+    config: {
+      backend: { baseUrl: 'https://portal.example.com' },
+      gpuFleet: {
+        agent: { chart: 'oci://charts.example.com/gpu-fleet-agent' },
+      },
+    },
   });
-  return { api: request(server), knex };
+  /** A client sending this Authorization header, or none. */
+  const as = (authorization?: string) => {
+    const agent = request.agent(fleet.server);
+    return authorization ? agent.set('Authorization', authorization) : agent;
+  };
+  return { api: as(fleet.as.alice), as, callers: fleet.as, knex };
 }
 
 const lambdaCluster = {
@@ -87,7 +79,7 @@ describe.each(databases.eachSupportedId())(
         region: 'us-east-3',
         labels: { team: 'ml-platform' },
         addons: ['mpi-operator', 'kueue', 'cert-manager'],
-        createdBy: 'user:default/mock',
+        createdBy: ALICE,
       });
       expect(token).toMatch(/^gfct_[A-Za-z0-9_-]{43}$/);
       expect(warnings).toEqual([]);
@@ -280,7 +272,7 @@ describe.each(databases.eachSupportedId())(
         'cluster.attached',
       ]);
       expect(audit.body.items[0]).toMatchObject({
-        actor: 'user:default/mock',
+        actor: ALICE,
         details: {
           addons: {
             from: ['mpi-operator', 'kueue', 'cert-manager'],
@@ -373,14 +365,120 @@ describe.each(databases.eachSupportedId())(
       expect(bad.body.error.message).toMatch(/^name:/);
     });
 
-    it('answers 403 without permission and writes nothing', async () => {
-      const { api, knex } = await startRegistry(databaseId, { deny: true });
-      const attach = await api
+    it('answers 403 to a user the policy denies, and writes nothing', async () => {
+      const { as, callers, knex } = await startRegistry(databaseId);
+      // Bob may read clusters but not attach them; Carol may do neither.
+      const attach = await as(callers.bob)
         .post('/api/gpu-fleet/clusters')
         .send(lambdaCluster);
       expect(attach.status).toBe(403);
-      expect((await api.get('/api/gpu-fleet/clusters')).status).toBe(403);
+      expect(attach.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: 'not allowed: gpu-fleet.cluster.attach',
+      });
+      expect(
+        (await as(callers.carol).get('/api/gpu-fleet/clusters')).status,
+      ).toBe(403);
+      expect(
+        (await as(callers.bob).get('/api/gpu-fleet/clusters')).status,
+      ).toBe(200);
       expect(await writtenRows(knex)).toBe(0);
+    });
+
+    it('refuses every cluster route without a valid token (401) or permission (403), and lets the allowed user through', async () => {
+      const { api, as, callers, knex } = await startRegistry(databaseId);
+      await api.post('/api/gpu-fleet/clusters').send(lambdaCluster).expect(201);
+      const name = lambdaCluster.name;
+      // In an order Alice can run one after another; `denied` lacks the permission.
+      const routes: Array<{
+        method: 'get' | 'post' | 'patch' | 'delete';
+        path: string;
+        body?: object;
+        denied: keyof FleetCallers;
+        allowed: number;
+      }> = [
+        {
+          method: 'post',
+          path: '/clusters',
+          body: { name: 'eks-p5', provider: 'eks' },
+          denied: 'bob',
+          allowed: 201,
+        },
+        { method: 'get', path: '/clusters', denied: 'carol', allowed: 200 },
+        {
+          method: 'get',
+          path: `/clusters/${name}`,
+          denied: 'carol',
+          allowed: 200,
+        },
+        {
+          method: 'get',
+          path: `/clusters/${name}/prerequisites`,
+          denied: 'carol',
+          allowed: 200,
+        },
+        {
+          method: 'get',
+          path: `/clusters/${name}/audit`,
+          denied: 'carol',
+          allowed: 200,
+        },
+        {
+          method: 'patch',
+          path: `/clusters/${name}`,
+          body: { description: 'H200s' },
+          denied: 'bob',
+          allowed: 200,
+        },
+        {
+          method: 'post',
+          path: `/clusters/${name}/token/rotate`,
+          denied: 'bob',
+          allowed: 200,
+        },
+        {
+          method: 'post',
+          path: `/clusters/${name}/token/revoke`,
+          denied: 'bob',
+          allowed: 200,
+        },
+        {
+          method: 'delete',
+          path: `/clusters/${name}`,
+          denied: 'bob',
+          allowed: 200,
+        },
+      ];
+      for (const route of routes) {
+        const send = (authorization?: string) =>
+          as(authorization)
+            [route.method](`/api/gpu-fleet${route.path}`)
+            .send(route.body);
+        const before = await tableContents(knex);
+        for (const refused of [undefined, callers.forged, callers.expired]) {
+          const res = await send(refused);
+          expect([
+            route.method,
+            route.path,
+            res.status,
+            res.body.error?.name,
+          ]).toEqual([route.method, route.path, 401, 'AuthenticationError']);
+        }
+        const denied = await send(callers[route.denied]);
+        expect([route.method, route.path, denied.status]).toEqual([
+          route.method,
+          route.path,
+          403,
+        ]);
+        expect(await tableContents(knex)).toEqual(before);
+
+        const allowed = await send(callers.alice);
+        expect([route.method, route.path, allowed.status]).toEqual([
+          route.method,
+          route.path,
+          route.allowed,
+        ]);
+      }
     });
   },
 );

@@ -5,6 +5,7 @@ import { AgentGateway } from '../gateway/AgentGateway';
 import { ClusterTunnels } from '../gateway/ClusterTunnels';
 import { InventoryService } from '../capacity/InventoryService';
 import { InventoryStore } from '../capacity/InventoryStore';
+import { KubectlEndpoint } from '../proxyTls/kubectlEndpoint';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { capacityRoutes } from './capacityRoutes';
 import { clusterRoutes } from './clusterRoutes';
@@ -34,16 +35,36 @@ function jsonBody(): express.RequestHandler {
     });
 }
 
-export function createRouter(
-  registry: ClusterRegistry,
-  gateway: AgentGateway,
+/**
+ * The Kubernetes proxy: one handler (and one authorisation cache) for the
+ * main router and for the TLS listener kubectl may use instead.
+ */
+export function createProxyRouter(
   tunnels: Pick<ClusterTunnels, 'request'>,
   deps: RouteDeps & {
-    proxyBaseUrl: () => Promise<string>;
     /** gpuFleet.proxy.maxRequestBodyBytes */
     maxProxyBodyBytes: number;
     /** gpuFleet.proxy.authorizationCacheTtl */
     proxyAuthorizationCacheTtlMs: number;
+  },
+) {
+  return proxyRoutes(tunnels, deps, {
+    maxBodyBytes: deps.maxProxyBodyBytes,
+    authorization: new ProxyAuthorizationCache(
+      deps.proxyAuthorizationCacheTtlMs,
+    ),
+  });
+}
+
+export function createRouter(
+  registry: ClusterRegistry,
+  gateway: AgentGateway,
+  deps: RouteDeps & {
+    /** From createProxyRouter. */
+    proxy: express.Handler;
+    kubectlEndpoint: () => Promise<KubectlEndpoint>;
+    /** gpuFleet.proxy.maxRequestBodyBytes */
+    maxProxyBodyBytes: number;
     capacity: {
       inventory: InventoryService;
       store: InventoryStore;
@@ -53,14 +74,7 @@ export function createRouter(
 ) {
   const router = Router();
   // Before the JSON parser: proxied bodies must reach the cluster untouched.
-  router.use(
-    proxyRoutes(tunnels, deps, {
-      maxBodyBytes: deps.maxProxyBodyBytes,
-      authorization: new ProxyAuthorizationCache(
-        deps.proxyAuthorizationCacheTtlMs,
-      ),
-    }),
-  );
+  router.use(deps.proxy);
   router.use(replicaRoutes(gateway, deps, deps.maxProxyBodyBytes));
   router.use(jsonBody());
   router.use(clusterRoutes(registry, deps));
