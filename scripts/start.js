@@ -36,6 +36,30 @@ function demoAccess() {
   };
 }
 
+// The local OpenID Connect provider (packages/dev-oidc): the backend reads
+// its metadata when it starts, so it must answer first.
+function startDevOidc(env) {
+  console.log('• Starting the local OpenID Connect provider…');
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'packages/dev-oidc/bin/gpu-fleet-dev-oidc')],
+    {
+      cwd: repoRoot,
+      env: { ...env, GPU_FLEET_BASE_URL: baseUrl },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const ready = new Promise((resolve, reject) => {
+    child.on('message', message => {
+      if (message?.type === 'gpu-fleet-dev-oidc.ready') resolve(message);
+    });
+    child.once('exit', code =>
+      reject(new Error(`the OpenID Connect provider exited (${code})`)),
+    );
+  });
+  return { child, ready };
+}
+
 function startDemoFleet(env, token) {
   console.log('• Starting the demo fleet (simulated clusters, real agents)…');
   return spawn(
@@ -62,6 +86,14 @@ async function main() {
 
   const withDemo = env.GPU_FLEET_DEMO !== 'off';
   const access = demoAccess();
+  const oidc = startDevOidc(env);
+  let idp;
+  try {
+    idp = await oidc.ready;
+  } catch (error) {
+    console.error(`✖ ${error.message}`);
+    process.exit(1);
+  }
   console.log('• Starting the backend…');
   const backend = spawn('corepack', ['yarn', 'workspace', 'backend', 'start'], {
     cwd: repoRoot,
@@ -73,23 +105,33 @@ async function main() {
   let demo;
   const stop = () => {
     demo?.kill('SIGTERM');
+    oidc.child.kill('SIGTERM');
     backend.kill('SIGINT');
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   backend.on('exit', code => {
     demo?.kill('SIGTERM');
+    oidc.child.kill('SIGTERM');
     process.exit(code ?? 0);
   });
 
   for (let i = 0; i < 300; i++) {
     if (await isReady()) {
       if (withDemo) demo = startDemoFleet(env, access.token);
+      const dataDir = path.join(repoRoot, '.data');
       console.log(
-        `\n✔ GPU Fleet is up: ${baseUrl}  (sign in as Guest; data in ${path.join(
-          repoRoot,
-          '.data',
-        )})\n  Stop it with Ctrl-C.\n`,
+        [
+          '',
+          `✔ GPU Fleet is up: ${baseUrl}  (data in ${dataDir})`,
+          '  Sign in as Guest, or with Company SSO through the local OpenID',
+          `  Connect provider at ${idp.issuer} (password "${idp.password}") as:`,
+          ...idp.users.map(
+            u => `    ${u.username} (${u.displayName}, ${u.role})`,
+          ),
+          '  Stop it with Ctrl-C.',
+          '',
+        ].join('\n'),
       );
       return;
     }

@@ -9,7 +9,9 @@ import {
   isProviderId,
   renderAgentInstall,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { admit, AdmissionRequest } from './__testUtils__/admissionPolicy';
 import { readAgentConfig } from './agentConfig';
+import { WORKSPACE_STEPS } from './prerequisites/checkWorkspaceRights';
 import { DEFAULT_PREREQUISITE_SETTINGS } from './prerequisites/prerequisiteSettings';
 import { runKubectl } from './__testUtils__/runKubectl';
 
@@ -123,13 +125,27 @@ const writes = (rules: Obj[]) =>
     r.verbs.filter((v: string) => WRITE_VERBS.includes(v)),
   );
 
-const allows = (rules: Obj[], group: string, resource: string, verb: string) =>
+const allows = (
+  rules: Obj[],
+  group: string,
+  resource: string,
+  verb: string,
+  name?: string,
+) =>
   rules.some(
     r =>
       r.apiGroups.includes(group) &&
       r.resources.includes(resource) &&
-      r.verbs.includes(verb),
+      r.verbs.includes(verb) &&
+      (!r.resourceNames ||
+        (name !== undefined && r.resourceNames.includes(name))),
   );
+
+const WORKSPACE_RIGHTS = 'gpu-fleet-agent-workspaces';
+const WORKLOAD_WRITER = 'gpu-fleet-workload-writer';
+const AGENT_USER = 'system:serviceaccount:gpu-fleet:gpu-fleet-agent';
+/** Every authenticated user may ask about its own rights (system:basic-user). */
+const ACCESS_REVIEWS = 'authorization.k8s.io/selfsubjectaccessreviews';
 
 /** Group and resource of every collection the agent's source files request. */
 function collectionsRequestedBy(files: string[]) {
@@ -257,7 +273,7 @@ describe('kustomize base', () => {
     );
   });
 
-  it('reads nodes, pods and namespaces cluster-wide and may write nowhere', () => {
+  it('reads nodes, pods and namespaces cluster-wide and writes only through its workspace rights', () => {
     const grants = grantsTo(objects, 'gpu-fleet', 'gpu-fleet-agent');
     expect(grants).toEqual([
       {
@@ -287,8 +303,98 @@ describe('kustomize base', () => {
           },
         ],
       },
+      {
+        scope: '*',
+        rules: [
+          {
+            apiGroups: [''],
+            resources: ['namespaces'],
+            verbs: [
+              'get',
+              'list',
+              'watch',
+              'create',
+              'patch',
+              'update',
+              'delete',
+            ],
+          },
+          {
+            apiGroups: [''],
+            resources: ['resourcequotas', 'serviceaccounts'],
+            verbs: ['get', 'create', 'patch', 'update', 'delete'],
+          },
+          {
+            apiGroups: ['rbac.authorization.k8s.io'],
+            resources: ['rolebindings'],
+            verbs: ['get', 'create', 'patch', 'update', 'delete'],
+          },
+          {
+            apiGroups: ['rbac.authorization.k8s.io'],
+            resources: ['clusterroles'],
+            verbs: ['bind'],
+            resourceNames: [WORKLOAD_WRITER],
+          },
+        ],
+      },
     ]);
     expect(objects.filter(o => o.kind === 'Role')).toEqual([]);
+    // Nothing in the base binds the workload writer: the portal does, per workspace.
+    expect(objects.filter(o => o.roleRef?.name === WORKLOAD_WRITER)).toEqual(
+      [],
+    );
+    const workspaceRules = grants[1].rules;
+    // It may bind that role and no other, and never escalate or impersonate.
+    for (const verb of ['bind', 'escalate', 'impersonate']) {
+      expect(
+        allows(
+          workspaceRules,
+          'rbac.authorization.k8s.io',
+          'clusterroles',
+          verb,
+          'cluster-admin',
+        ),
+      ).toBe(false);
+    }
+    expect(
+      workspaceRules.flatMap((r: Obj) => [
+        ...r.apiGroups,
+        ...r.resources,
+        ...r.verbs,
+      ]),
+    ).not.toContain('*');
+  });
+
+  it('grants exactly what the workspace-rights check asks the API server about', () => {
+    const rules = find(objects, 'ClusterRole', WORKSPACE_RIGHTS).rules;
+    for (const step of WORKSPACE_STEPS) {
+      expect({
+        may: step.may,
+        allowed: allows(rules, step.group, step.resource, step.verb, step.name),
+      }).toEqual({ may: step.may, allowed: true });
+    }
+    // And everything those rules grant, creating a workspace uses.
+    const asked = new Set(WORKSPACE_STEPS.map(s => `${s.group}/${s.resource}`));
+    for (const rule of rules) {
+      for (const resource of rule.resources) {
+        expect(asked).toContain(`${rule.apiGroups[0]}/${resource}`);
+      }
+    }
+  });
+
+  it('gives workspaces the workload rights of a managed namespace and reads their quota', () => {
+    const values = chartValues();
+    expect(find(objects, 'ClusterRole', WORKLOAD_WRITER).rules).toEqual([
+      ...values.rbac.namespaceRules,
+      ...values.rbac.workloadWriterExtraRules,
+    ]);
+    expect(values.rbac.workloadWriterExtraRules).toEqual([
+      {
+        apiGroups: [''],
+        resources: ['resourcequotas'],
+        verbs: ['get', 'list', 'watch'],
+      },
+    ]);
   });
 
   it('lets the prerequisite checks list and the inventory watch what they read, read-only', () => {
@@ -302,11 +408,17 @@ describe('kustomize base', () => {
       expect(rule.apiGroups).not.toContain('*');
       expect(rule.resources).not.toContain('*');
     }
-    const checks = collectionsRequestedBy(
+    const requested = collectionsRequestedBy(
       fs
         .readdirSync(path.join(__dirname, 'prerequisites'))
         .filter(f => f.endsWith('.ts') && !f.endsWith('.test.ts'))
         .map(f => `prerequisites/${f}`),
+    );
+    expect(requested.map(c => `${c.group}/${c.resource}`)).toContain(
+      ACCESS_REVIEWS,
+    );
+    const checks = requested.filter(
+      c => `${c.group}/${c.resource}` !== ACCESS_REVIEWS,
     );
     expect(checks.map(c => `${c.group}/${c.resource}`).sort()).toEqual([
       '/nodes',
@@ -441,25 +553,36 @@ describe('example overlay', () => {
     });
   });
 
-  it('grants write access only in the managed namespaces', () => {
+  it('grants workload writes only in the managed namespaces, and cluster-wide only the workspace rights', () => {
     const grants = grantsTo(rendered.objects, 'gpu-fleet', 'gpu-fleet-agent');
     const writing = grants.filter(g => writes(g.rules).length > 0);
     expect(writing.map(g => g.scope).sort()).toEqual([
+      '*',
       'ml-inference',
       'training',
     ]);
-    expect(
-      grants.filter(g => g.scope === '*').flatMap(g => writes(g.rules)),
-    ).toEqual([]);
+    const workspaceRules = find(
+      rendered.objects,
+      'ClusterRole',
+      WORKSPACE_RIGHTS,
+    ).rules;
+    expect(writing.filter(g => g.scope === '*')).toEqual([
+      { scope: '*', rules: workspaceRules },
+    ]);
     for (const role of rendered.objects.filter(o => o.kind === 'Role')) {
       expect(role.rules).toEqual(chartValues().rbac.namespaceRules);
     }
-    // No way to grant itself more: RBAC objects are not among what it may write.
+    // No way to grant itself more: of RBAC objects it writes only role
+    // bindings, and those only in workspaces (the admission policy below).
     const written = writing.flatMap(g =>
-      g.rules.filter(r => writes([r]).length > 0).flatMap(r => r.apiGroups),
+      g.rules
+        .filter(r => writes([r]).length > 0)
+        .flatMap(r => r.apiGroups.map((group: string) => [group, r.resources])),
     );
-    expect(written).not.toContain('rbac.authorization.k8s.io');
-    expect(written).not.toContain('*');
+    expect(
+      written.filter(([group]) => group === 'rbac.authorization.k8s.io'),
+    ).toEqual([['rbac.authorization.k8s.io', ['rolebindings']]]);
+    expect(written.map(([group]) => group)).not.toContain('*');
   });
 
   it('applies server-side to a Kubernetes API server, where kubectl finds every object', async () => {
@@ -489,7 +612,7 @@ describe('example overlay', () => {
       );
       const clusterScoped = await kubectl(
         'get',
-        'clusterroles,clusterrolebindings',
+        'clusterroles,clusterrolebindings,validatingadmissionpolicies,validatingadmissionpolicybindings',
         '-o',
         'json',
       );
@@ -536,6 +659,299 @@ describe('example overlay', () => {
   });
 });
 
+describe('workspace admission policy', () => {
+  let objects: Obj[];
+  let policy: Obj;
+  beforeAll(async () => {
+    objects = (await kustomize('kustomize/overlays/example')).objects;
+    policy = find(objects, 'ValidatingAdmissionPolicy', WORKSPACE_RIGHTS);
+  });
+
+  it('denies what fails, for every request it matches', () => {
+    expect(
+      find(objects, 'ValidatingAdmissionPolicyBinding', WORKSPACE_RIGHTS).spec,
+    ).toEqual({ policyName: WORKSPACE_RIGHTS, validationActions: ['Deny'] });
+    expect(policy.spec.failurePolicy).toBe('Fail');
+  });
+
+  const namespace = (name: string, labels: Record<string, string> = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/metadata.name': name, ...labels },
+    },
+  });
+  const managed = (name: string) =>
+    namespace(name, {
+      'app.kubernetes.io/managed-by': 'gpu-fleet',
+      'gpu-fleet.io/workspace': name,
+    });
+  const binding = (roleName: string, subjects: Obj[]) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: WORKLOAD_WRITER },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: roleName,
+    },
+    subjects,
+  });
+  const agentSubject = {
+    kind: 'ServiceAccount',
+    name: 'gpu-fleet-agent',
+    namespace: 'gpu-fleet',
+  };
+  const asAgent = (
+    request: Omit<AdmissionRequest, 'username'>,
+  ): AdmissionRequest => ({ username: AGENT_USER, ...request });
+  const outcome = (request: AdmissionRequest) => {
+    const result = admit(policy, request);
+    if (!result.matched) return 'not matched';
+    return result.allowed ? 'allowed' : result.message;
+  };
+
+  it('lets the agent create, change and delete only namespaces labelled as managed by GPU Fleet', () => {
+    const core = { group: '', resource: 'namespaces' };
+    expect(
+      outcome(
+        asAgent({
+          ...core,
+          operation: 'CREATE',
+          name: 'ws',
+          object: managed('ws'),
+        }),
+      ),
+    ).toBe('allowed');
+    expect(
+      outcome(
+        asAgent({
+          ...core,
+          operation: 'CREATE',
+          name: 'ws',
+          object: namespace('ws'),
+        }),
+      ),
+    ).toBe(
+      'the GPU Fleet agent may create, change and delete only namespaces labelled app.kubernetes.io/managed-by=gpu-fleet, and may not remove that label',
+    );
+    expect(
+      outcome(
+        asAgent({
+          ...core,
+          operation: 'UPDATE',
+          name: 'ws',
+          oldObject: managed('ws'),
+          object: managed('ws'),
+        }),
+      ),
+    ).toBe('allowed');
+    // Neither adopting someone else's namespace nor letting one go.
+    expect(
+      outcome(
+        asAgent({
+          ...core,
+          operation: 'UPDATE',
+          name: 'kube-system',
+          oldObject: namespace('kube-system'),
+          object: managed('kube-system'),
+        }),
+      ),
+    ).not.toBe('allowed');
+    expect(
+      outcome(
+        asAgent({
+          ...core,
+          operation: 'UPDATE',
+          name: 'ws',
+          oldObject: managed('ws'),
+          object: namespace('ws'),
+        }),
+      ),
+    ).not.toBe('allowed');
+    expect(
+      outcome(
+        asAgent({
+          ...core,
+          operation: 'DELETE',
+          name: 'ws',
+          oldObject: managed('ws'),
+        }),
+      ),
+    ).toBe('allowed');
+    expect(
+      outcome(
+        asAgent({
+          ...core,
+          operation: 'DELETE',
+          name: 'default',
+          oldObject: namespace('default'),
+        }),
+      ),
+    ).not.toBe('allowed');
+    // The managed namespaces of the agent's write Role are not its to delete either.
+    expect(
+      outcome(
+        asAgent({
+          ...core,
+          operation: 'DELETE',
+          name: 'ml-inference',
+          oldObject: namespace('ml-inference'),
+        }),
+      ),
+    ).not.toBe('allowed');
+  });
+
+  it("keeps quotas, ServiceAccounts and role bindings to workspace namespaces, and the agent's write Role where it was", () => {
+    const quota = {
+      group: '',
+      resource: 'resourcequotas',
+      operation: 'CREATE' as const,
+      name: 'gpu-fleet-gpu-quota',
+    };
+    expect(
+      outcome(
+        asAgent({ ...quota, namespace: 'ws', namespaceObject: managed('ws') }),
+      ),
+    ).toBe('allowed');
+    expect(
+      outcome(
+        asAgent({
+          ...quota,
+          namespace: 'kube-system',
+          namespaceObject: namespace('kube-system'),
+        }),
+      ),
+    ).toBe(
+      'the GPU Fleet agent may write ResourceQuotas, ServiceAccounts and RoleBindings only in namespaces labelled app.kubernetes.io/managed-by=gpu-fleet',
+    );
+    const serviceAccount = {
+      group: '',
+      resource: 'serviceaccounts',
+      operation: 'CREATE' as const,
+      name: 'gpu-fleet-workload',
+    };
+    expect(
+      outcome(
+        asAgent({
+          ...serviceAccount,
+          namespace: 'kube-system',
+          namespaceObject: namespace('kube-system'),
+        }),
+      ),
+    ).not.toBe('allowed');
+    // ml-inference is a managed namespace of the overlay: its Role grants ServiceAccounts there...
+    expect(
+      outcome(
+        asAgent({
+          ...serviceAccount,
+          namespace: 'ml-inference',
+          namespaceObject: namespace('ml-inference'),
+        }),
+      ),
+    ).toBe('allowed');
+    // ...but not quotas, which only the workspace rights grant.
+    expect(
+      outcome(
+        asAgent({
+          ...quota,
+          namespace: 'ml-inference',
+          namespaceObject: namespace('ml-inference'),
+        }),
+      ),
+    ).not.toBe('allowed');
+  });
+
+  it('lets the agent bind only the workload writer, and only to itself', () => {
+    const rb = {
+      group: 'rbac.authorization.k8s.io',
+      resource: 'rolebindings',
+      name: WORKLOAD_WRITER,
+      namespace: 'ws',
+      namespaceObject: managed('ws'),
+    };
+    expect(
+      outcome(
+        asAgent({
+          ...rb,
+          operation: 'CREATE',
+          object: binding(WORKLOAD_WRITER, [agentSubject]),
+        }),
+      ),
+    ).toBe('allowed');
+    expect(
+      outcome(
+        asAgent({
+          ...rb,
+          operation: 'CREATE',
+          object: binding('cluster-admin', [agentSubject]),
+        }),
+      ),
+    ).toBe(
+      'in a workspace the GPU Fleet agent may bind only the ClusterRole gpu-fleet-workload-writer, and only to itself',
+    );
+    expect(
+      outcome(
+        asAgent({
+          ...rb,
+          operation: 'UPDATE',
+          oldObject: binding(WORKLOAD_WRITER, [agentSubject]),
+          object: binding(WORKLOAD_WRITER, [
+            agentSubject,
+            { kind: 'Group', name: 'system:authenticated' },
+          ]),
+        }),
+      ),
+    ).not.toBe('allowed');
+    expect(
+      outcome(
+        asAgent({
+          ...rb,
+          operation: 'DELETE',
+          oldObject: binding(WORKLOAD_WRITER, [agentSubject]),
+        }),
+      ),
+    ).toBe('allowed');
+    expect(
+      outcome(
+        asAgent({
+          ...rb,
+          namespace: 'default',
+          namespaceObject: namespace('default'),
+          operation: 'CREATE',
+          object: binding(WORKLOAD_WRITER, [agentSubject]),
+        }),
+      ),
+    ).not.toBe('allowed');
+  });
+
+  it('leaves everyone but the agent, and what the agent does with workloads, alone', () => {
+    expect(
+      outcome({
+        username: 'kubernetes-admin',
+        group: '',
+        resource: 'namespaces',
+        operation: 'CREATE',
+        name: 'team-a',
+        object: namespace('team-a'),
+      }),
+    ).toBe('not matched');
+    expect(
+      outcome(
+        asAgent({
+          group: '',
+          resource: 'configmaps',
+          operation: 'CREATE',
+          name: 'c',
+          namespace: 'ws',
+          namespaceObject: managed('ws'),
+        }),
+      ),
+    ).toBe('not matched');
+  });
+});
+
 /** Paths of keys in `values` that the chart's values.yaml does not declare. */
 function unknownKeys(values: Obj, declared: Obj, prefix = ''): string[] {
   const unknown: string[] = [];
@@ -570,7 +986,106 @@ function templateText(file: string): string {
     .replace(/\{\{ \$?\.Release\.Namespace \}\}/g, 'gpu-fleet');
 }
 
+/**
+ * A template's objects as Helm renders them with the default values, for the
+ * few constructs the workspace templates use; any other directive fails the
+ * test, so a template that outgrows this is noticed.
+ */
+function renderWithDefaults(file: string): Obj[] {
+  const values = chartValues();
+  const covered = [
+    ...new Set(
+      (values.rbac.namespaceRules as Obj[]).flatMap(rule =>
+        rule.apiGroups.flatMap((group: string) =>
+          rule.resources.map((resource: string) => `${group}/${resource}`),
+        ),
+      ),
+    ),
+  ];
+  const text = templateText(file)
+    // Control lines: conditions (on by default), the version guard, comments.
+    .replace(/^\s*\{\{-? (?:if|end|fail|\/\*).*\}\}\n/gm, '')
+    .replace(
+      /^ +\{\{- include "gpu-fleet-agent\.labels" [.$] \| nindent 4 \}\}\n/gm,
+      '',
+    )
+    .replace(/\{\{ include "gpu-fleet-agent\.userName" \. \}\}/g, AGENT_USER)
+    .replace(
+      /\{\{ include "gpu-fleet-agent\.writeRoleNamespace" \. \| quote \}\}/g,
+      JSON.stringify(
+        `request.namespace in ${JSON.stringify(values.managedNamespaces)}`,
+      ),
+    )
+    .replace(
+      /\{\{ include "gpu-fleet-agent\.namespaceRulesCover" \. \| quote \}\}/g,
+      JSON.stringify(
+        `(request.resource.group + '/' + request.resource.resource) in ${JSON.stringify(
+          covered,
+        )}`,
+      ),
+    )
+    .replace(
+      /^( *)\{\{- toYaml \(concat \.Values\.rbac\.namespaceRules \.Values\.rbac\.workloadWriterExtraRules\) \| nindent 2 \}\}$/m,
+      YAML.stringify([
+        ...values.rbac.namespaceRules,
+        ...values.rbac.workloadWriterExtraRules,
+      ])
+        .trimEnd()
+        .replace(/^/gm, '  '),
+    );
+  expect(text).not.toContain('{{');
+  return YAML.parseAllDocuments(text).map(d => d.toJS());
+}
+
+const withoutLabels = ({
+  metadata: { labels: _labels, ...metadata },
+  ...o
+}: Obj) => ({
+  ...o,
+  metadata,
+});
+
 describe('Helm chart', () => {
+  it('renders the workspace rights, with its defaults, as the kustomize base holds them', async () => {
+    const base = (await kustomize('kustomize/base')).objects;
+    const rendered = [
+      'clusterrole-workload-writer.yaml',
+      'clusterrole-workspaces.yaml',
+      'admissionpolicy-workspaces.yaml',
+    ].flatMap(renderWithDefaults);
+    expect(rendered.map(o => `${o.kind} ${o.metadata.name}`)).toEqual([
+      `ClusterRole ${WORKLOAD_WRITER}`,
+      `ClusterRole ${WORKSPACE_RIGHTS}`,
+      `ClusterRoleBinding ${WORKSPACE_RIGHTS}`,
+      `ValidatingAdmissionPolicy ${WORKSPACE_RIGHTS}`,
+      `ValidatingAdmissionPolicyBinding ${WORKSPACE_RIGHTS}`,
+    ]);
+    for (const object of rendered) {
+      expect(
+        withoutLabels(find(base, object.kind, object.metadata.name)),
+      ).toEqual(withoutLabels(object));
+    }
+    expect(chartValues().rbac.workspaces).toBe(true);
+    // On by default, all of it behind the one flag, the policy behind the version it needs.
+    for (const file of [
+      'clusterrole-workload-writer.yaml',
+      'clusterrole-workspaces.yaml',
+      'admissionpolicy-workspaces.yaml',
+    ]) {
+      const text = fs.readFileSync(path.join(CHART, 'templates', file), 'utf8');
+      expect(text.startsWith('{{- if .Values.rbac.workspaces }}\n')).toBe(true);
+      expect(text.trimEnd().endsWith('{{- end }}')).toBe(true);
+    }
+    expect(
+      fs.readFileSync(
+        path.join(CHART, 'templates/admissionpolicy-workspaces.yaml'),
+        'utf8',
+      ),
+    ).toContain(
+      '.Capabilities.APIVersions.Has "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy"',
+    );
+  });
+
   const templates = fs
     .readdirSync(path.join(CHART, 'templates'))
     .filter(f => f.endsWith('.yaml'));

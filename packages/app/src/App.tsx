@@ -17,6 +17,7 @@ import {
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { apis } from './apis';
+import { oidcAuthApiRef } from './oidcAuth';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
 import { GpuFleetPage } from '@gpu-fleet/plugin-gpu-fleet';
@@ -33,8 +34,23 @@ const app = createApp({
     });
   },
   components: {
-    // Guest sign-in for local use; README says how to switch to a real provider.
-    SignInPage: props => <SignInPage {...props} providers={['guest']} />,
+    // Guest for a quick look; OpenID Connect signs in real people (locally
+    // the demo users of the IdP `npm start` runs). README: "Signing in".
+    SignInPage: props => (
+      <SignInPage
+        {...props}
+        providers={[
+          'guest',
+          {
+            id: 'oidc-auth-provider',
+            title: 'Company SSO',
+            message:
+              'Sign in with your organisation account (locally: the demo IdP)',
+            apiRef: oidcAuthApiRef,
+          },
+        ]}
+      />
+    ),
   },
 });
 

@@ -12,6 +12,21 @@ import {
 
 const examples = path.resolve(__dirname, '../../../examples/catalog');
 
+const EXPECTED = [
+  'Component:llama-3-8b-chat',
+  'Group:finance',
+  'Group:llm-team',
+  'Group:ml-observers',
+  'Group:ml-platform',
+  'Group:ml-research',
+  'System:gpu-fleet',
+  'User:alice',
+  'User:bob',
+  'User:carol',
+  'User:dave',
+  'User:guest',
+];
+
 // The portal's catalog must work on the embedded default and in production.
 describe('the portal catalog', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
@@ -50,7 +65,11 @@ describe('the portal catalog', () => {
         Authorization: `Bearer ${await tokens.token('user:default/guest')}`,
       };
       let names: string[] = [];
-      for (let attempt = 0; attempt < 120 && names.length < 6; attempt++) {
+      for (
+        let attempt = 0;
+        attempt < 120 && names.length < EXPECTED.length;
+        attempt++
+      ) {
         const response = await fetch(url, { headers });
         expect(response.status).toBe(200);
         const body = await response.json();
@@ -58,18 +77,12 @@ describe('the portal catalog', () => {
           .filter((e: any) => e.kind !== 'Location')
           .map((e: any) => `${e.kind}:${e.metadata.name}`)
           .sort();
-        if (names.length < 6) await new Promise(r => setTimeout(r, 500));
+        if (names.length < EXPECTED.length)
+          await new Promise(r => setTimeout(r, 500));
       }
       await backend.stop();
 
-      expect(names).toEqual([
-        'Component:llama-3-8b-chat',
-        'Group:ml-platform',
-        'System:gpu-fleet',
-        'User:alice',
-        'User:bob',
-        'User:guest',
-      ]);
+      expect(names).toEqual(EXPECTED);
     },
     90_000,
   );

@@ -5,9 +5,11 @@ const backend = createBackend();
 // Serves the app's production build from the backend.
 backend.add(import('@backstage/plugin-app-backend'));
 
-// Guest sign-in for local use; see README for a real provider.
+// Sign-in: guest for a quick look, and OpenID Connect (locally the demo IdP
+// in packages/dev-oidc, in production your company's); see README.
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
@@ -20,8 +22,11 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
+// GPU Fleet's default RBAC (fleet admins, workspace roles); every other
+// plugin's permissions stay allowed, as under allow-all. Replace this module
+// with your own policy to change either.
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@gpu-fleet/plugin-permission-backend-module-gpu-fleet-policy'),
 );
 
 backend.add(import('@backstage/plugin-signals-backend'));

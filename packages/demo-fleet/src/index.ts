@@ -1,10 +1,13 @@
 /** Demo fleet: simulated GPU clusters attached to a running portal, each with a real agent. */
 import path from 'node:path';
+import { DEMO_WORKSPACES } from './demoWorkspaces';
+import { RegistryApi } from './registryApi';
 import { startDemoFleet } from './startDemoFleet';
 
 export { startDemoFleet } from './startDemoFleet';
 export type { DemoFleet, DemoFleetOptions } from './startDemoFleet';
 export { DEMO_CLUSTERS } from './demoClusters';
+export { DEMO_WORKSPACES } from './demoWorkspaces';
 export type { DemoCluster } from './demoClusters';
 
 export async function main() {
@@ -30,6 +33,13 @@ export async function main() {
         `  ✔ ${cluster.name.padEnd(15)} ${cluster.provider.padEnd(
           10,
         )} connected; simulator ${simulator.url}, kubeconfig ${kubeconfig}\n`,
+      );
+    }
+    const api = new RegistryApi(baseUrl, apiToken);
+    for (const workspace of DEMO_WORKSPACES) {
+      await api.ensureWorkspace(workspace);
+      process.stdout.write(
+        `  ✔ workspace ${workspace.name.padEnd(13)} on ${workspace.cluster}\n`,
       );
     }
   } catch (error) {

@@ -33,6 +33,31 @@ export class RegistryApi {
     return body.token;
   }
 
+  /** Creates the workspace, or brings an existing one (and its namespace) back to this. */
+  async ensureWorkspace(
+    workspace: { name: string; cluster: string } & Record<string, unknown>,
+  ): Promise<void> {
+    const existing = await this.call('GET', `/workspaces/${workspace.name}`);
+    if (existing.status === 404) {
+      await this.json(
+        await this.call('POST', '/workspaces', workspace),
+        `create workspace ${workspace.name}`,
+      );
+      return;
+    }
+    await this.json(existing, `read workspace ${workspace.name}`);
+    // A fresh simulator has no namespace: updating the settings re-applies it.
+    const { name, cluster, namespace, ...settings } = workspace;
+    await this.json(
+      await this.call('PATCH', `/workspaces/${name}`, {
+        allowPrivileged: false,
+        gpuQuota: [],
+        ...settings,
+      }),
+      `update workspace ${name}`,
+    );
+  }
+
   async rotateToken(name: string): Promise<string> {
     const response = await this.call('POST', `/clusters/${name}/token/rotate`);
     const body = (await this.json(response, `rotate ${name}'s token`)) as {

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Browser, chromium } from 'playwright-core';
+import { spawnDevOidcProvider } from '@gpu-fleet/dev-oidc';
 
 // Tests run from source, so the repository root is fixed relative to this file.
 // eslint-disable-next-line no-restricted-syntax
@@ -15,6 +16,8 @@ export interface Portal {
   baseUrl: string;
   /** A static token the backend accepts, for tests that call its REST API. */
   apiToken: string;
+  /** The local OpenID Connect provider the portal signs people in through. */
+  oidcIssuer: string;
   stop(): Promise<void>;
 }
 
@@ -64,6 +67,11 @@ export async function startPortal(): Promise<Portal> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-fleet-e2e-'));
   const configFile = path.join(workDir, 'app-config.e2e.yaml');
   const apiToken = crypto.randomBytes(24).toString('base64url');
+  // The backend reads the provider's metadata when it starts: start it first.
+  const oidc = await spawnDevOidcProvider({
+    port: 0,
+    portalUrl: baseUrl,
+  });
   fs.writeFileSync(
     configFile,
     [
@@ -80,6 +88,13 @@ export async function startPortal(): Promise<Portal> {
       `gpuFleet:`,
       `  proxy:`,
       `    tls: { listen: { port: 0 }, certificateDirectory: '${workDir}/proxy-tls' }`,
+      `auth:`,
+      `  providers:`,
+      `    oidc:`,
+      `      development:`,
+      `        metadataUrl: '${oidc.issuer}/.well-known/openid-configuration'`,
+      `        clientId: '${oidc.clientId}'`,
+      `        clientSecret: '${oidc.clientSecret}'`,
     ].join('\n'),
   );
   const log = path.join(workDir, 'backend.log');
@@ -98,11 +113,17 @@ export async function startPortal(): Promise<Portal> {
     ],
     { cwd: backendDir, stdio: ['ignore', out, out], detached: true },
   );
-  await waitForReady(baseUrl, child, log);
+  try {
+    await waitForReady(baseUrl, child, log);
+  } catch (error) {
+    await oidc.stop();
+    throw error;
+  }
 
   return {
     baseUrl,
     apiToken,
+    oidcIssuer: oidc.issuer,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise(r => child.once('exit', r));
@@ -110,6 +131,7 @@ export async function startPortal(): Promise<Portal> {
         await Promise.race([exited, new Promise(r => setTimeout(r, 10_000))]);
         if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
       }
+      await oidc.stop();
       fs.closeSync(out);
       fs.rmSync(workDir, { recursive: true, force: true });
     },

@@ -30,6 +30,8 @@ export class ObjectStore {
   #evictedThrough = 0;
   readonly #historySize: number;
   readonly #listeners = new Set<StoreListener>();
+  readonly #undelivered: StoreEvent[] = [];
+  #delivering = false;
 
   constructor(options: ObjectStoreOptions = {}) {
     this.#historySize = options.historySize ?? 10_000;
@@ -160,12 +162,29 @@ export class ObjectStore {
       this.#evictedThrough = this.#history[excess - 1].resourceVersion;
       this.#history = this.#history.slice(excess);
     }
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A failing watcher must never undo or block a write.
+    // A listener may write (controllers do): its events wait until every
+    // listener has seen this one, so all of them see resourceVersion order.
+    this.#undelivered.push(event);
+    if (this.#delivering) {
+      return;
+    }
+    this.#delivering = true;
+    try {
+      for (
+        let next = this.#undelivered.shift();
+        next;
+        next = this.#undelivered.shift()
+      ) {
+        for (const listener of [...this.#listeners]) {
+          try {
+            listener(next);
+          } catch {
+            // A failing watcher must never undo or block a write.
+          }
+        }
       }
+    } finally {
+      this.#delivering = false;
     }
   }
 }

@@ -53,4 +53,53 @@ describe('cli', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 20_000);
+
+  it("answers like a cluster without the agent's workspace rights with --agent-rights read-only", async () => {
+    const start = (rights: string) =>
+      spawn(
+        process.execPath,
+        [
+          '-r',
+          require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+          'src/cli.ts',
+          '--port',
+          '0',
+          '--agent-rights',
+          rights,
+        ],
+        { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    const wrong = start('admin');
+    let stderr = '';
+    wrong.stderr.on('data', chunk => {
+      stderr += chunk;
+    });
+    expect(await new Promise(r => wrong.on('exit', r))).toBe(1);
+    expect(stderr).toContain(
+      '--agent-rights must be one of full, read-only, got admin',
+    );
+
+    const child = start('read-only');
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = '';
+        child.stdout.on('data', chunk => {
+          out += chunk;
+          if (out.includes('\n')) ok(out.split('\n')[0]);
+        });
+        child.on('exit', code => fail(new Error(`cli exited with ${code}`)));
+      });
+      const refused = await fetch(`${url}/api/v1/namespaces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ metadata: { name: 'ws' } }),
+      });
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).reason).toBe('Forbidden');
+    } finally {
+      const exited = new Promise(r => child.on('exit', r));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  }, 20_000);
 });

@@ -1,12 +1,14 @@
 /** Command line entry: starts a simulator, prints its URL, runs until interrupted. */
 
+import { AGENT_RIGHTS, isAgentRights } from './AccessRights';
 import { writeKubeconfig } from './kubeconfig';
 import { startSimulator } from './startSimulator';
 
-const USAGE = `Usage: k8s-simulator [--scenario file.yaml] [--port 0] [--host 127.0.0.1] [--kubeconfig path] [--cluster-name name]
+const USAGE = `Usage: k8s-simulator [--scenario file.yaml] [--port 0] [--host 127.0.0.1] [--kubeconfig path] [--cluster-name name] [--agent-rights full|read-only]
 
 Starts a Kubernetes API server simulator (for demos and tests, not a real
-Kubernetes) and prints its URL on stdout.`;
+Kubernetes) and prints its URL on stdout. --agent-rights read-only answers
+like a cluster whose GPU Fleet agent was installed without workspace rights.`;
 
 function parseArgs(argv: string[]): Record<string, string> {
   const args: Record<string, string> = {};
@@ -39,10 +41,19 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be 0-65535, got ${args.port}`);
   }
+  const agentRights = args['agent-rights'];
+  if (agentRights !== undefined && !isAgentRights(agentRights)) {
+    throw new Error(
+      `--agent-rights must be one of ${AGENT_RIGHTS.join(
+        ', ',
+      )}, got ${agentRights}`,
+    );
+  }
   const simulator = await startSimulator({
     port,
     host: args.host,
     scenario: args.scenario,
+    agentRights,
   });
   process.stdout.write(`${simulator.url}\n`);
   const clusterName =

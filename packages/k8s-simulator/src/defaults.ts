@@ -171,6 +171,15 @@ function defaultSecret(obj: KubeObject) {
   delete obj.stringData;
 }
 
+/** Quantities are strings once stored, however the client wrote them. */
+function defaultResourceQuota(obj: KubeObject) {
+  const spec = isPlainObject(obj.spec) ? obj.spec : undefined;
+  if (!spec || !isPlainObject(spec.hard)) return;
+  for (const [key, value] of Object.entries(spec.hard)) {
+    if (typeof value === 'number') spec.hard[key] = String(value);
+  }
+}
+
 /** Fills in defaulted fields in place. */
 export function applyDefaults(
   type: ResourceType,
@@ -192,6 +201,9 @@ export function applyDefaults(
       break;
     case '/Secret':
       defaultSecret(obj);
+      break;
+    case '/ResourceQuota':
+      defaultResourceQuota(obj);
       break;
     default:
       break;

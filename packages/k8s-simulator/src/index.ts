@@ -26,6 +26,8 @@ export type {
   WriteOptions,
 } from './ClusterState';
 export { ApiError } from './statusErrors';
+export { AGENT_RIGHTS, SIMULATED_USER } from './AccessRights';
+export type { AgentRights } from './AccessRights';
 export type { Status, StatusCause, StatusDetails } from './statusErrors';
 export type { KubeObject, ManagedFieldsEntry, ObjectMeta } from './kubeObject';
 export type { ResourceType } from './resourceTypes';

@@ -58,6 +58,9 @@ function pathsFor(type: ResourceType): Record<string, JsonObject> {
   const base = `/${gvPath(type.group, type.version)}${
     type.namespaced ? '/namespaces/{namespace}' : ''
   }/${type.plural}`;
+  if (type.review) {
+    return { [base]: { post: operation(type, 'post', WRITE_PARAMS) } };
+  }
   const collection: JsonObject = {
     get: operation(type, 'list', LIST_PARAMS),
     post: operation(type, 'post', WRITE_PARAMS),

@@ -1,6 +1,8 @@
 /** HTTP verbs on resource paths: get/list/watch/create/update/patch/delete and subresources. */
 
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { AccessRights } from './AccessRights';
+import { answerAccessReview } from './accessReviews';
 import { ClusterState } from './ClusterState';
 import { isPlainObject, JsonObject, KubeObject } from './kubeObject';
 import { jsonMergePatch } from './patches';
@@ -35,6 +37,7 @@ export interface HandlerContext {
   watches: WatchHub;
   logs: PodLogs;
   maxBodyBytes: number;
+  rights: AccessRights;
 }
 
 type ResourcePath = Extract<ApiPath, { kind: 'resource' }>;
@@ -360,7 +363,8 @@ function requiredVerb(
       if (watch) return 'watch';
       return hasName ? 'get' : 'list';
     case 'POST':
-      return hasName ? undefined : 'create';
+      // A name means a subresource (binding, eviction), which POST creates.
+      return 'create';
     case 'PUT':
       return hasName ? 'update' : undefined;
     case 'PATCH':
@@ -401,6 +405,18 @@ export async function handleResourceRequest(
     throw resourceNotServed();
   }
   const watch = path.legacyWatch || flag(query, 'watch');
+  const verb = requiredVerb(method, path.name !== undefined, watch);
+  // Like the real server, authorization comes before the object is looked at.
+  if (verb) {
+    ctx.rights.authorize({
+      verb,
+      group: type.group,
+      resource: type.plural,
+      subresource: sub,
+      namespace: path.namespace,
+      name: path.name,
+    });
+  }
   const call: Call = {
     ctx,
     req,
@@ -413,6 +429,20 @@ export async function handleResourceRequest(
     format: chooseFormat(req.headers.accept),
   };
 
+  if (type.review) {
+    if (verb !== 'create' || path.name !== undefined) throw methodNotAllowed();
+    const body = decodeObjectBody(
+      await readBody(req, ctx.maxBodyBytes),
+      req.headers['content-type'],
+    );
+    writeBody(
+      res,
+      201,
+      answerAccessReview(body, ctx.rights),
+      call.format.encoding,
+    );
+    return;
+  }
   if (sub === 'log') {
     if (method !== 'GET') throw methodNotAllowed();
     const pod = ctx.state.get(type, path.namespace, path.name!);
@@ -429,9 +459,9 @@ export async function handleResourceRequest(
     return;
   }
 
-  const verb = requiredVerb(method, path.name !== undefined, watch);
   if (
     !verb ||
+    (method === 'POST' && path.name !== undefined) ||
     !type.verbs.includes(verb) ||
     (sub !== undefined && !['get', 'update', 'patch'].includes(verb))
   ) {

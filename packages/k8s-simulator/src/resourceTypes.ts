@@ -53,6 +53,8 @@ export interface ResourceType {
   printerColumns?: PrinterColumn[];
   /** The version's openAPIV3Schema, used for basic structural validation. */
   schema?: JsonObject;
+  /** Answered on create and never stored, like access reviews. */
+  review?: boolean;
 }
 
 export function apiVersionOf(type: ResourceType): string {
@@ -165,6 +167,14 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   builtin({
     group: '',
     version: 'v1',
+    plural: 'resourcequotas',
+    kind: 'ResourceQuota',
+    shortNames: ['quota'],
+    subresources: ['status'],
+  }),
+  builtin({
+    group: '',
+    version: 'v1',
     plural: 'events',
     kind: 'Event',
     shortNames: ['ev'],
@@ -220,6 +230,33 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
     subresources: ['status'],
     hasGeneration: true,
     returnDeletedObject: true,
+  }),
+  builtin({
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    plural: 'selfsubjectaccessreviews',
+    kind: 'SelfSubjectAccessReview',
+    namespaced: false,
+    verbs: ['create'],
+    review: true,
+  }),
+  // Stored so charts that ship policies apply; the simulator does not enforce them.
+  builtin({
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    plural: 'validatingadmissionpolicies',
+    kind: 'ValidatingAdmissionPolicy',
+    namespaced: false,
+    subresources: ['status'],
+    hasGeneration: true,
+  }),
+  builtin({
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    plural: 'validatingadmissionpolicybindings',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    namespaced: false,
+    hasGeneration: true,
   }),
   builtin({
     group: 'rbac.authorization.k8s.io',

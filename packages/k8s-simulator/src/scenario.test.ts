@@ -103,6 +103,17 @@ describe('scenarios', () => {
         nodePools: [],
       }),
     ).toThrow(/kubernetesVersion/);
+    expect(() =>
+      parseScenario({
+        name: 'x',
+        provider: 'p',
+        kubernetesVersion: 'v1.30.0',
+        nodePools: [],
+        agentRights: 'none',
+      }),
+    ).toThrow(
+      'Invalid scenario scenario: agentRights must be one of full, read-only',
+    );
   });
 
   describe.each(['coreweave-h100', 'lambda-h200', 'eks-p5', 'oke-bm-h100'])(

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
+import { AGENT_RIGHTS, AgentRights, isAgentRights } from './AccessRights';
 import { ClusterState } from './ClusterState';
 import { isPlainObject, JsonObject, KubeObject } from './kubeObject';
 
@@ -98,6 +99,8 @@ export interface Scenario {
   pods?: ScenarioPod[];
   /** Any further manifests to create as-is (namespaces must exist or be listed above). */
   objects?: KubeObject[];
+  /** 'read-only': the agent was installed without workspace rights (default 'full'). */
+  agentRights?: AgentRights;
 }
 
 class ScenarioError extends Error {
@@ -145,6 +148,15 @@ export function parseScenario(doc: unknown, source = 'scenario'): Scenario {
   expectString(scenario.kubernetesVersion, 'kubernetesVersion', source);
   if (!/^v\d+\.\d+\.\d+/.test(scenario.kubernetesVersion)) {
     throw new ScenarioError(source, 'kubernetesVersion must look like v1.30.4');
+  }
+  if (
+    scenario.agentRights !== undefined &&
+    !isAgentRights(scenario.agentRights)
+  ) {
+    throw new ScenarioError(
+      source,
+      `agentRights must be one of ${AGENT_RIGHTS.join(', ')}`,
+    );
   }
   if (!Array.isArray(scenario.nodePools)) {
     throw new ScenarioError(source, 'nodePools must be a list');

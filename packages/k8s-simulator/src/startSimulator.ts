@@ -1,10 +1,12 @@
 /** Starting and stopping a simulated Kubernetes API server. */
 
 import { AddressInfo } from 'node:net';
+import { AccessRights, AgentRights } from './AccessRights';
 import { ClusterState } from './ClusterState';
 import { DEFAULT_KUBERNETES_VERSION } from './discovery';
 import { PodLogs } from './podLogs';
 import { DEFAULT_MAX_BODY_BYTES } from './requestBody';
+import { ResourceQuotaController } from './ResourceQuotaController';
 import { applyScenario, loadScenario, Scenario } from './scenario';
 import { createApiServer } from './server';
 import { WatchHub } from './WatchHub';
@@ -27,6 +29,11 @@ export interface SimulatorOptions {
   bookmarkIntervalMs?: number;
   /** Log lines kept per container (default 10000). */
   maxLogLinesPerContainer?: number;
+  /**
+   * The caller's rights: 'full' (the default), or 'read-only' for an agent
+   * installed without workspace rights. Overrides the scenario's agentRights.
+   */
+  agentRights?: AgentRights;
 }
 
 /** @public */
@@ -47,6 +54,10 @@ export interface RunningSimulator {
     container: string | undefined,
     line: string,
   ): void;
+  /** The caller's rights now. */
+  agentRights(): AgentRights;
+  /** Changes the caller's rights from the next request on, as upgrading the agent's chart would. */
+  setAgentRights(rights: AgentRights): void;
   /** Stops the server, ending open watches and log streams. */
   close(): Promise<void>;
 }
@@ -60,6 +71,11 @@ export async function startSimulator(
       ? loadScenario(options.scenario)
       : options.scenario;
   const state = new ClusterState({ historySize: options.watchHistorySize });
+  // Before the scenario's objects, so its quotas count its pods.
+  const quotas = new ResourceQuotaController(state);
+  const rights = new AccessRights(
+    options.agentRights ?? scenario?.agentRights ?? 'full',
+  );
   const logs = new PodLogs(state.store, {
     maxLinesPerContainer: options.maxLogLinesPerContainer,
   });
@@ -83,6 +99,7 @@ export async function startSimulator(
     watches,
     logs,
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    rights,
     kubernetesVersion:
       options.kubernetesVersion ??
       scenario?.kubernetesVersion ??
@@ -107,9 +124,12 @@ export async function startSimulator(
     scenario,
     appendPodLog,
     activeWatchCount: () => watches.activeWatchers,
+    agentRights: () => rights.rights,
+    setAgentRights: value => rights.set(value),
     close() {
       closing ??= new Promise<void>(resolve => {
         watches.closeAll();
+        quotas.stop();
         logs.close();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -503,6 +503,37 @@ const BINDING_COLUMNS: Column[] = [
   ),
 ];
 
+/** `resource: used/hard` for each hard limit, as kubectl shows quotas. */
+function quotaUsage(quota: KubeObject, limits: boolean): string {
+  const status = obj(quota.status);
+  const hard = obj(status.hard);
+  const used = obj(status.used);
+  return Object.keys(hard)
+    .sort()
+    .filter(key => key.startsWith('limits.') === limits)
+    .map(key => `${key}: ${used[key] ?? '0'}/${hard[key]}`)
+    .join(', ');
+}
+
+const RESOURCEQUOTA_COLUMNS: Column[] = [
+  NAME,
+  AGE,
+  {
+    name: 'Request',
+    type: 'string',
+    description:
+      'Request represents a minimum amount of cpu/memory that a container may consume.',
+    cell: q => quotaUsage(q, false),
+  },
+  {
+    name: 'Limit',
+    type: 'string',
+    description:
+      'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.',
+    cell: q => quotaUsage(q, true),
+  },
+];
+
 function customColumns(type: ResourceType): Column[] {
   const printer = (type.printerColumns ?? []).map(
     (pc): Column => ({
@@ -548,6 +579,8 @@ function columnsFor(type: ResourceType): Column[] {
       return SERVICEACCOUNT_COLUMNS;
     case '/events':
       return EVENT_COLUMNS;
+    case '/resourcequotas':
+      return RESOURCEQUOTA_COLUMNS;
     case 'apiextensions.k8s.io/customresourcedefinitions':
       return CRD_COLUMNS;
     case 'rbac.authorization.k8s.io/roles':

@@ -519,6 +519,43 @@ export function validateAgainstSchema(
   }
 }
 
+const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+/** Extended resources (requests.nvidia.com/gpu) are counted in whole units. */
+const EXTENDED_REQUEST = /^requests\.[^/]+\/.+$/;
+
+function validateResourceQuota(obj: KubeObject, causes: StatusCause[]) {
+  const spec = isPlainObject(obj.spec) ? obj.spec : {};
+  if (spec.hard === undefined) return;
+  if (!isPlainObject(spec.hard)) {
+    causes.push(
+      invalidValue('spec.hard', spec.hard, 'must be a map of quantities'),
+    );
+    return;
+  }
+  for (const [key, value] of Object.entries(spec.hard)) {
+    const field = `spec.hard[${key}]`;
+    const quantity = String(value);
+    if (
+      !['string', 'number'].includes(typeof value) ||
+      !QUANTITY.test(quantity)
+    ) {
+      causes.push(
+        invalidValue(
+          field,
+          value,
+          `quantities must match the regular expression '${QUANTITY.source}'`,
+        ),
+      );
+    } else if (quantity.startsWith('-')) {
+      causes.push(
+        invalidValue(field, quantity, 'must be greater than or equal to 0'),
+      );
+    } else if (EXTENDED_REQUEST.test(key) && !/^\+?\d+$/.test(quantity)) {
+      causes.push(invalidValue(field, quantity, 'must be an integer'));
+    }
+  }
+}
+
 /** All field problems with the object as it would be stored. */
 export function validateObject(
   type: ResourceType,
@@ -567,6 +604,9 @@ export function validateObject(
       break;
     case '/Secret':
       validateDataKeys(obj.data, 'data', causes);
+      break;
+    case '/ResourceQuota':
+      validateResourceQuota(obj, causes);
       break;
     case 'apiextensions.k8s.io/CustomResourceDefinition':
       validateCrd(obj, causes);

@@ -4,6 +4,12 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { gpuFleetPermissions } from '@gpu-fleet/plugin-gpu-fleet-common';
+import {
+  clusterPermissionResourceRef,
+  clusterPermissionRules,
+  workspacePermissionResourceRef,
+  workspacePermissionRules,
+} from '@gpu-fleet/plugin-gpu-fleet-node';
 import Router from 'express-promise-router';
 import crypto from 'node:crypto';
 import { readCapacityConfig } from './capacity/capacityConfig';
@@ -24,6 +30,10 @@ import { readRegistryConfig } from './registryConfig';
 import { readAuthorizationCacheTtlMs } from './routes/proxyAuthorization';
 import { readMaxProxyBodyBytes } from './routes/requestBodies';
 import { createProxyRouter, createRouter } from './routes/router';
+import { FleetAuthorizer } from './permissions/FleetAuthorizer';
+import { WorkspaceKube } from './workspaces/workspaceKube';
+import { WorkspaceService } from './workspaces/WorkspaceService';
+import { WorkspaceStore } from './workspaces/WorkspaceStore';
 
 const migrationsDir = resolvePackagePath(
   '@gpu-fleet/plugin-gpu-fleet-backend',
@@ -54,12 +64,58 @@ export const gpuFleetPlugin = createBackendPlugin({
           await knex.migrate.latest({ directory: migrationsDir });
         }
         const settings = readRegistryConfig(deps.config);
+        const clusterStore = new ClusterStore(knex);
         const registry = new ClusterRegistry(
-          new ClusterStore(knex),
+          clusterStore,
           settings.install,
           settings.tokenLifetimeMs,
         );
-        deps.permissionsRegistry.addPermissions(gpuFleetPermissions);
+        const workspaceStore = new WorkspaceStore(knex);
+
+        // Clusters and workspaces are resource types: a policy's conditions
+        // on them are applied here, and filter lists in the database.
+        const clusterResource = async (name: string) => {
+          const cluster = await clusterStore.getCluster(name);
+          return cluster
+            ? { cluster, workspaces: await workspaceStore.listOnCluster(name) }
+            : undefined;
+        };
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: workspacePermissionResourceRef,
+          permissions: gpuFleetPermissions.filter(
+            p =>
+              p.type === 'resource' &&
+              p.resourceType === workspacePermissionResourceRef.resourceType,
+          ),
+          rules: Object.values(workspacePermissionRules),
+          getResources: names =>
+            Promise.all(names.map(name => workspaceStore.get(name))),
+        });
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: clusterPermissionResourceRef,
+          permissions: gpuFleetPermissions.filter(
+            p =>
+              p.type === 'resource' &&
+              p.resourceType === clusterPermissionResourceRef.resourceType,
+          ),
+          rules: Object.values(clusterPermissionRules),
+          getResources: names => Promise.all(names.map(clusterResource)),
+        });
+        deps.permissionsRegistry.addPermissions(
+          gpuFleetPermissions.filter(p => p.type === 'basic'),
+        );
+        const authorizer = new FleetAuthorizer(
+          deps,
+          {
+            workspace: deps.permissionsRegistry.getPermissionRuleset(
+              workspacePermissionResourceRef,
+            ),
+            cluster: deps.permissionsRegistry.getPermissionRuleset(
+              clusterPermissionResourceRef,
+            ),
+          },
+          clusterResource,
+        );
 
         const capacityConfig = readCapacityConfig(deps.config);
         const inventoryStore = new InventoryStore(knex);
@@ -127,6 +183,9 @@ export const gpuFleetPlugin = createBackendPlugin({
         const maxProxyBodyBytes = readMaxProxyBodyBytes(deps.config);
         const proxy = createProxyRouter(tunnels, {
           ...deps,
+          authorizer,
+          workspaceStore,
+          clusterStore,
           maxProxyBodyBytes,
           proxyAuthorizationCacheTtlMs: readAuthorizationCacheTtlMs(
             deps.config,
@@ -144,6 +203,14 @@ export const gpuFleetPlugin = createBackendPlugin({
         deps.httpRouter.use(
           createRouter(registry, gateway, {
             ...deps,
+            authorizer,
+            workspaceStore,
+            workspaces: new WorkspaceService(
+              workspaceStore,
+              registry,
+              clusterStore,
+              new WorkspaceKube(tunnels),
+            ),
             proxy,
             kubectlEndpoint: kubectl.endpoint,
             maxProxyBodyBytes,

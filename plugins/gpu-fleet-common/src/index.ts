@@ -16,3 +16,4 @@ export * from './tunnel/tunnelRequests';
 export * from './inventory/types';
 export * from './inventory/schema';
 export * from './labels';
+export * from './workspaces';

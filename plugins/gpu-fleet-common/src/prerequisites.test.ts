@@ -6,6 +6,7 @@ import {
   prerequisiteChecks,
   prerequisiteReportSchema,
   requiredRegistries,
+  WORKSPACE_RIGHTS_CHECK_ID,
 } from './prerequisites';
 import { describeZodIssues } from './schemas';
 
@@ -47,6 +48,12 @@ describe('prerequisite checks', () => {
     );
     expect(prerequisiteChecks['node-labels'].advice).toContain(
       'only on EKS, GKE and AKS',
+    );
+    expect(prerequisiteChecks[WORKSPACE_RIGHTS_CHECK_ID].advice).toContain(
+      'rbac.workspaces=true',
+    );
+    expect(prerequisiteChecks[WORKSPACE_RIGHTS_CHECK_ID].advice).toContain(
+      'kustomize base',
     );
   });
 

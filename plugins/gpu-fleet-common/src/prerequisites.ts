@@ -10,9 +10,14 @@ export const PREREQUISITE_CHECK_IDS = [
   'storage-classes',
   'image-registry',
   'node-labels',
+  'workspace-rights',
 ] as const;
 
 export type PrerequisiteCheckId = (typeof PREREQUISITE_CHECK_IDS)[number];
+
+/** The check whose result says whether the control plane can create workspaces on the cluster. */
+export const WORKSPACE_RIGHTS_CHECK_ID =
+  'workspace-rights' satisfies PrerequisiteCheckId;
 export type PrerequisiteStatus = 'pass' | 'fail' | 'unknown';
 
 export interface PrerequisiteCheckDefinition {
@@ -89,6 +94,14 @@ export const prerequisiteChecks: Record<
       'Every GPU node says which pool it belongs to and which GPU it has.',
     advice:
       'Node pools are discovered automatically only on EKS, GKE and AKS. Elsewhere, label every node with gpu-fleet.io/nodepool and gpu-fleet.io/gpu-type (kubectl label node NAME gpu-fleet.io/nodepool=POOL gpu-fleet.io/gpu-type=H100).',
+  },
+  'workspace-rights': {
+    id: 'workspace-rights',
+    title: "The agent's workspace rights",
+    description:
+      'The agent may create namespaces labelled as managed by GPU Fleet and bind the gpu-fleet-workload-writer ClusterRole in them, so the portal can create workspaces.',
+    advice:
+      'Upgrade the agent with its workspace rights: helm upgrade gpu-fleet-agent ... --reuse-values --set rbac.workspaces=true (the default; Kubernetes 1.30 or newer for its ValidatingAdmissionPolicy), or apply the current kustomize base (packages/agent/deploy/kustomize/base), which includes them.',
   },
 };
 

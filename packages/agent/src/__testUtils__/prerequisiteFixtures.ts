@@ -3,7 +3,11 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startSimulator, writeKubeconfig } from '@gpu-fleet/k8s-simulator';
+import {
+  SimulatorOptions,
+  startSimulator,
+  writeKubeconfig,
+} from '@gpu-fleet/k8s-simulator';
 
 export const scenarioPath = (name: string) =>
   path.resolve(
@@ -12,8 +16,14 @@ export const scenarioPath = (name: string) =>
   );
 
 /** A simulator for a scenario and a kubeconfig the agent reads it with. */
-export async function simulatedCluster(scenario: string) {
-  const sim = await startSimulator({ scenario: scenarioPath(scenario) });
+export async function simulatedCluster(
+  scenario: string,
+  options: Omit<SimulatorOptions, 'scenario'> = {},
+) {
+  const sim = await startSimulator({
+    ...options,
+    scenario: scenarioPath(scenario),
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-fleet-prereq-'));
   const kubeconfig = path.join(dir, 'config');
   writeKubeconfig(sim.url, kubeconfig, scenario);

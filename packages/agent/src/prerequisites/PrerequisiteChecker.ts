@@ -14,6 +14,7 @@ import { checkNodeLabels } from './checkNodeLabels';
 import { checkRegistryEgress } from './checkRegistryEgress';
 import { checkStorageClasses } from './checkStorageClasses';
 import { checkWildcardDomainTls } from './checkWildcardDomainTls';
+import { checkWorkspaceRights } from './checkWorkspaceRights';
 import { CannotTell, CheckOutcome, KubeList, listObjects } from './clusterApi';
 import { PrerequisiteSettings } from './prerequisiteSettings';
 
@@ -42,6 +43,7 @@ export class PrerequisiteChecker {
       'storage-classes': () => checkStorageClasses(this.kube),
       'image-registry': () => checkImageRegistry(this.settings),
       'node-labels': async () => checkNodeLabels(await listNodes()),
+      'workspace-rights': () => checkWorkspaceRights(this.kube),
     };
     const results = await Promise.all(
       PREREQUISITE_CHECK_IDS.map(async id => {

@@ -76,3 +76,32 @@ export function firstNames(names: string[], max = 20): string[] {
     ? [...names.slice(0, max), `... and ${names.length - max} more`]
     : names;
 }
+
+/** A POST answered in JSON, e.g. an access review; `body` is undefined when the answer was not JSON. */
+export async function postJson(
+  kube: KubeApiForwarder,
+  path: string,
+  payload: unknown,
+  timeoutMs = 10_000,
+): Promise<{ status: number; body: any }> {
+  const response = await kube.forward({
+    method: 'POST',
+    path,
+    headers: {
+      accept: 'application/json',
+      'content-type': 'application/json',
+    },
+    body: Buffer.from(JSON.stringify(payload)),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  try {
+    return {
+      status: response.statusCode ?? 0,
+      body: JSON.parse(Buffer.concat(chunks).toString()),
+    };
+  } catch {
+    return { status: response.statusCode ?? 0, body: undefined };
+  }
+}

@@ -1,3 +1,4 @@
+import { Knex } from 'knex';
 import { EventEmitter } from 'node:events';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
@@ -149,6 +150,7 @@ export class ClusterRegistry {
     status?: ClusterStatus;
     limit: number;
     offset: number;
+    where?: (query: Knex.QueryBuilder, nameColumn: string) => void;
   }) {
     return this.store.listClusters(options);
   }

@@ -79,11 +79,14 @@ export class ClusterStore {
     status?: ClusterStatus;
     limit: number;
     offset: number;
+    /** A permission decision's filter over the clusters table. */
+    where?: (query: Knex.QueryBuilder, nameColumn: string) => void;
   }): Promise<{ items: Cluster[]; totalCount: number }> {
     const filtered = () => {
       const query = this.db(CLUSTERS);
       if (options.provider) query.where('provider', options.provider);
       if (options.status) query.where('status', options.status);
+      if (options.where) options.where(query, `${CLUSTERS}.name`);
       return query;
     };
     const [{ count }] = await filtered().count({ count: '*' });

@@ -9,6 +9,7 @@ import {
   updateClusterRequestSchema,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { z } from 'zod';
+import { whereCriteria } from '../permissions/criteriaQuery';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { authorize, clusterNameParam, parse } from './requestContext';
 import { RouteDeps } from './types';
@@ -22,9 +23,21 @@ export function clusterRoutes(registry: ClusterRegistry, deps: RouteDeps) {
   const router = Router();
 
   router.get('/clusters', async (req, res) => {
-    await authorize(req, gpuFleetClusterReadPermission, deps);
+    const credentials = await deps.authorizer.credentials(req);
+    const filter = await deps.authorizer.clusterFilter(
+      credentials,
+      gpuFleetClusterReadPermission,
+    );
     const query = parse(listClustersQuerySchema, req.query);
-    const page = await registry.list(query);
+    const page = await registry.list({
+      ...query,
+      where: filter
+        ? (builder, nameColumn) =>
+            whereCriteria(builder, filter, (b, leaf) =>
+              deps.workspaceStore.whereCluster(b, nameColumn, leaf),
+            )
+        : undefined,
+    });
     res.json({ ...page, limit: query.limit, offset: query.offset });
   });
 
@@ -35,30 +48,43 @@ export function clusterRoutes(registry: ClusterRegistry, deps: RouteDeps) {
   });
 
   router.get('/clusters/:name', async (req, res) => {
-    await authorize(req, gpuFleetClusterReadPermission, deps);
-    res.json(await registry.get(clusterNameParam(req)));
+    const name = clusterNameParam(req);
+    await authorize(req, gpuFleetClusterReadPermission, deps, name);
+    res.json(await registry.get(name));
   });
 
   router.patch('/clusters/:name', async (req, res) => {
-    const actor = await authorize(req, gpuFleetClusterUpdatePermission, deps);
     const name = clusterNameParam(req);
+    const actor = await authorize(
+      req,
+      gpuFleetClusterUpdatePermission,
+      deps,
+      name,
+    );
     const request = parse(updateClusterRequestSchema, req.body);
     res.json(await registry.update(name, request, actor));
   });
 
   router.delete('/clusters/:name', async (req, res) => {
-    const actor = await authorize(req, gpuFleetClusterDetachPermission, deps);
-    res.json(await registry.detach(clusterNameParam(req), actor));
+    const name = clusterNameParam(req);
+    const actor = await authorize(
+      req,
+      gpuFleetClusterDetachPermission,
+      deps,
+      name,
+    );
+    res.json(await registry.detach(name, actor));
   });
 
   router.get('/clusters/:name/prerequisites', async (req, res) => {
-    await authorize(req, gpuFleetClusterReadPermission, deps);
-    res.json({ checks: await registry.prerequisites(clusterNameParam(req)) });
+    const name = clusterNameParam(req);
+    await authorize(req, gpuFleetClusterReadPermission, deps, name);
+    res.json({ checks: await registry.prerequisites(name) });
   });
 
   router.get('/clusters/:name/audit', async (req, res) => {
-    await authorize(req, gpuFleetClusterReadPermission, deps);
     const name = clusterNameParam(req);
+    await authorize(req, gpuFleetClusterReadPermission, deps, name);
     const query = parse(auditQuerySchema, req.query);
     res.json({
       items: await registry.audit(name, {

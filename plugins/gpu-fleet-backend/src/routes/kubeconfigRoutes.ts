@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import Router from 'express-promise-router';
-import { gpuFleetClusterProxyPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { gpuFleetClusterReadPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { KubectlEndpoint } from '../proxyTls/kubectlEndpoint';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { authorize, clusterNameParam } from './requestContext';
@@ -32,8 +32,10 @@ export function kubeconfigRoutes(
 ) {
   const router = Router();
   router.get('/clusters/:name/kubeconfig', async (req, res) => {
-    await authorize(req, gpuFleetClusterProxyPermission, deps);
+    // Anyone who may read the cluster gets a file; the proxy then decides
+    // each request on its namespace and verb.
     const name = clusterNameParam(req);
+    await authorize(req, gpuFleetClusterReadPermission, deps, name);
     await registry.get(name);
     const endpoint = await deps.kubectlEndpoint();
     const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];

@@ -8,8 +8,12 @@ describe('proxy authorisation', () => {
     // Decisions to hand out, in order, once the cluster is attached; then ALLOW.
     const decisions: AuthorizeResult[] = [];
     const permissions = mockServices.permissions.mock({
-      // Takes a moment, like the permission backend's HTTP round trip.
-      authorize: jest.fn(async requests => {
+      authorize: jest.fn(async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+      ) as any,
+      // The proxy asks for conditional decisions; each takes a moment, like
+      // the permission backend's HTTP round trip.
+      authorizeConditional: jest.fn(async requests => {
         await new Promise(resolve => setTimeout(resolve, 20));
         return requests.map(() => ({
           result: decisions.shift() ?? AuthorizeResult.ALLOW,
@@ -36,7 +40,7 @@ describe('proxy authorisation', () => {
       body: JSON.stringify({ name: 'eks-p5', provider: 'eks' }),
     });
     expect(attached.status).toBe(201);
-    permissions.authorize.mockClear();
+    permissions.authorizeConditional.mockClear();
     // Each request on its own connection, so ones sent together overlap.
     const proxied = (authorization?: string) =>
       new Promise<number>((resolve, reject) => {
@@ -57,7 +61,7 @@ describe('proxy authorisation', () => {
     return {
       proxied,
       callers: fleet.as,
-      checks: () => permissions.authorize.mock.calls.length,
+      checks: () => permissions.authorizeConditional.mock.calls.length,
       decide: (...results: AuthorizeResult[]) => decisions.push(...results),
     };
   }
@@ -102,17 +106,21 @@ describe('proxy authorisation', () => {
     expect(checks()).toBe(2);
   });
 
-  it('never remembers a denial, so a new grant works at once', async () => {
+  it('remembers a denial for the TTL too, as the API server webhook authorizer does', async () => {
     const {
       proxied,
       checks,
       decide,
       callers: { alice },
-    } = await start({});
-    decide(AuthorizeResult.DENY);
+    } = await start({ ttl: { milliseconds: 300 } });
+    // Denied as fleet admin, then as cluster reader.
+    decide(AuthorizeResult.DENY, AuthorizeResult.DENY);
     expect(await proxied(alice)).toBe(403);
-    expect(await proxied(alice)).toBe(503);
+    expect(await proxied(alice)).toBe(403);
     expect(checks()).toBe(2);
+    await new Promise(resolve => setTimeout(resolve, 400));
+    expect(await proxied(alice)).toBe(503);
+    expect(checks()).toBe(3);
   });
 
   it('checks every request when the TTL is 0', async () => {

@@ -9,10 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import {
-  FleetCallers,
-  startFleetBackend,
-} from '../__testUtils__/startFleetBackend';
+import { startFleetBackend } from '../__testUtils__/startFleetBackend';
 
 // Alice's, set by start(): she may use the proxy.
 let auth: { Authorization: string };
@@ -250,15 +247,24 @@ describe('Kubernetes API proxy', () => {
     }
   });
 
-  it('refuses a caller without the proxy permission with 403', async () => {
+  it('refuses a caller who may not read the cluster, and gives a reader only cluster-scoped reads', async () => {
     const { base, callers } = await start();
     await attach(base, 'eks-p5');
-    // Bob may read clusters, Carol nothing; neither may use the proxy.
-    for (const denied of ['bob', 'carol'] as Array<keyof FleetCallers>) {
-      expect(await refusals(base, callers[denied])).toEqual({
-        proxy: 403,
-        kubeconfig: 403,
+    // Carol may read nothing.
+    expect(await refusals(base, callers.carol)).toEqual({
+      proxy: 403,
+      kubeconfig: 403,
+    });
+    // Bob may read clusters: nodes pass (503: no agent), namespaces do not.
+    expect(await refusals(base, callers.bob)).toEqual({
+      proxy: 503,
+      kubeconfig: 503,
+    });
+    for (const route of ['/api/v1/pods', '/api/v1/namespaces/default/pods']) {
+      const res = await fetch(`${base}/clusters/eks-p5/proxy${route}`, {
+        headers: { Authorization: callers.bob },
       });
+      expect(res.status).toBe(403);
     }
   });
 
@@ -280,7 +286,7 @@ describe('Kubernetes API proxy', () => {
   it('answers a proxy request without the proxy permission with a Kubernetes Status 403', async () => {
     const { base, callers } = await start();
     const res = await fetch(`${base}/clusters/eks-p5/proxy/api/v1/nodes`, {
-      headers: { Authorization: callers.bob },
+      headers: { Authorization: callers.carol },
     });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({

@@ -1,6 +1,5 @@
 import Router from 'express-promise-router';
 import {
-  gpuFleetClusterProxyPermission,
   TUNNEL_METHODS,
   TunnelMethod,
   tunnelRequestProblem,
@@ -8,7 +7,11 @@ import {
 import { ClusterTunnels } from '../gateway/ClusterTunnels';
 import { statusOf, TunnelRequestError } from '../gateway/TunnelStream';
 import { kubeStatusErrorHandler } from './kubeStatus';
-import { ProxyAuthorizationCache } from './proxyAuthorization';
+import {
+  kubeRequestAttributes,
+  READ_VERBS,
+} from '../proxyAccess/kubeRequestAttributes';
+import { ProxyAccess } from '../proxyAccess/ProxyAccess';
 import { clusterNameParam } from './requestContext';
 import {
   hasRequestBody,
@@ -32,15 +35,24 @@ const RETURNED_HEADERS = [
 export function proxyRoutes(
   tunnels: Pick<ClusterTunnels, 'request'>,
   deps: RouteDeps,
-  options: { maxBodyBytes: number; authorization: ProxyAuthorizationCache },
+  options: {
+    maxBodyBytes: number;
+    access: ProxyAccess;
+    /** Records a proxied write in the cluster's audit log. */
+    audit: (
+      cluster: string,
+      actor: string,
+      action: string,
+      details: Record<string, unknown>,
+    ) => Promise<void>;
+  },
 ) {
-  const { maxBodyBytes, authorization } = options;
+  const { maxBodyBytes, access } = options;
   const router = Router();
 
   // Mounted, not routed with a wildcard: Express would percent-decode the
   // rest of the path as a parameter and fail outside our error handler.
   router.use('/clusters/:name/proxy', async (req, res) => {
-    await authorization.authorize(req, gpuFleetClusterProxyPermission, deps);
     const name = clusterNameParam(req);
     // What follows the mount point, exactly as the caller sent it.
     const path = req.url;
@@ -55,6 +67,25 @@ export function proxyRoutes(
       if (problem.status === 405)
         res.setHeader('Allow', TUNNEL_METHODS.join(', '));
       throw new TunnelRequestError(problem.message, problem.status);
+    }
+    const attributes = kubeRequestAttributes(req.method, path);
+    const grant = await access.authorize(req, name, attributes);
+    if (!READ_VERBS.has(attributes.verb)) {
+      // Every write, with who sent it and what the cluster answered.
+      res.on('finish', () => {
+        options
+          .audit(name, grant.actor, `kube.${attributes.verb}`, {
+            path: path.split('?')[0],
+            namespace: attributes.namespace ?? null,
+            resource: attributes.resource ?? null,
+            name: attributes.name ?? null,
+            workspace: grant.workspace ?? null,
+            status: res.statusCode,
+          })
+          .catch(error =>
+            deps.logger.error(`audit of a proxied write failed: ${error}`),
+          );
+      });
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBodyBytes) {

@@ -5,8 +5,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
+  AuthorizePermissionRequest,
   AuthorizeResult,
   BasicPermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   clusterNameSchema,
@@ -15,21 +17,32 @@ import {
 import { Request } from 'express';
 import { z } from 'zod';
 
-/** Authorises the request and returns the caller's credentials. */
+/**
+ * Authorises the request and returns the caller's credentials. A resource
+ * permission names its resource (a cluster's or workspace's name); the
+ * framework applies a conditional decision to it.
+ */
 export async function authorizeCredentials(
   req: Request,
-  permission: BasicPermission,
+  permission: BasicPermission | ResourcePermission,
   deps: { httpAuth: HttpAuthService; permissions: PermissionsService },
+  resourceRef?: string,
 ): Promise<BackstageCredentials> {
   // Never a 'none' principal, even on a route the router lets through.
   const credentials = await deps.httpAuth.credentials(req, {
     allow: ['user', 'service'],
   });
-  const [decision] = await deps.permissions.authorize([{ permission }], {
+  const request = (
+    permission.type === 'resource'
+      ? { permission, resourceRef }
+      : { permission }
+  ) as AuthorizePermissionRequest;
+  const [decision] = await deps.permissions.authorize([request], {
     credentials,
   });
   if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(`not allowed: ${permission.name}`);
+    const on = resourceRef ? ` on '${resourceRef}'` : '';
+    throw new NotAllowedError(`not allowed: ${permission.name}${on}`);
   }
   return credentials;
 }
@@ -37,10 +50,16 @@ export async function authorizeCredentials(
 /** Authorises the request and returns who is acting, for the audit log. */
 export async function authorize(
   req: Request,
-  permission: BasicPermission,
+  permission: BasicPermission | ResourcePermission,
   deps: { httpAuth: HttpAuthService; permissions: PermissionsService },
+  resourceRef?: string,
 ): Promise<string> {
-  const credentials = await authorizeCredentials(req, permission, deps);
+  const credentials = await authorizeCredentials(
+    req,
+    permission,
+    deps,
+    resourceRef,
+  );
   const principal = credentials.principal as any;
   return principal.userEntityRef ?? principal.subject ?? 'unknown';
 }

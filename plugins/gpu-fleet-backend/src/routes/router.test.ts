@@ -349,6 +349,7 @@ describe.each(databases.eachSupportedId())(
         'storage-classes',
         'image-registry',
         'node-labels',
+        'workspace-rights',
       ]);
       for (const check of res.body.checks) {
         expect(check.status).toBe('unknown');

@@ -10,7 +10,10 @@ import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { capacityRoutes } from './capacityRoutes';
 import { clusterRoutes } from './clusterRoutes';
 import { kubeconfigRoutes } from './kubeconfigRoutes';
-import { ProxyAuthorizationCache } from './proxyAuthorization';
+import { ProxyAccess } from '../proxyAccess/ProxyAccess';
+import { ClusterStore } from '../registry/ClusterStore';
+import { WorkspaceService } from '../workspaces/WorkspaceService';
+import { workspaceRoutes } from './workspaceRoutes';
 import { proxyRoutes } from './proxyRoutes';
 import { replicaRoutes } from './replicaRoutes';
 import { tokenRoutes } from './tokenRoutes';
@@ -46,13 +49,22 @@ export function createProxyRouter(
     maxProxyBodyBytes: number;
     /** gpuFleet.proxy.authorizationCacheTtl */
     proxyAuthorizationCacheTtlMs: number;
+    clusterStore: ClusterStore;
   },
 ) {
   return proxyRoutes(tunnels, deps, {
     maxBodyBytes: deps.maxProxyBodyBytes,
-    authorization: new ProxyAuthorizationCache(
+    access: new ProxyAccess(
+      deps.authorizer,
+      deps.workspaceStore,
       deps.proxyAuthorizationCacheTtlMs,
     ),
+    audit: (cluster, actor, action, details) =>
+      deps.clusterStore.appendAudit(
+        deps.clusterStore.db,
+        { cluster, actor, action, details },
+        new Date(),
+      ),
   });
 }
 
@@ -70,6 +82,7 @@ export function createRouter(
       store: InventoryStore;
       historyIntervalMs: number;
     };
+    workspaces: WorkspaceService;
   },
 ) {
   const router = Router();
@@ -80,6 +93,7 @@ export function createRouter(
   router.use(clusterRoutes(registry, deps));
   router.use(tokenRoutes(registry, deps));
   router.use(kubeconfigRoutes(registry, deps));
+  router.use(workspaceRoutes(deps.workspaces, deps));
   router.use(
     capacityRoutes(
       deps.capacity.inventory,

@@ -9,21 +9,25 @@ export function tokenRoutes(registry: ClusterRegistry, deps: RouteDeps) {
 
   // The new token is in this response only; it is never shown again.
   router.post('/clusters/:name/token/rotate', async (req, res) => {
+    const name = clusterNameParam(req);
     const actor = await authorize(
       req,
       gpuFleetClusterTokenManagePermission,
       deps,
+      name,
     );
-    res.json(await registry.rotateToken(clusterNameParam(req), actor));
+    res.json(await registry.rotateToken(name, actor));
   });
 
   router.post('/clusters/:name/token/revoke', async (req, res) => {
+    const name = clusterNameParam(req);
     const actor = await authorize(
       req,
       gpuFleetClusterTokenManagePermission,
       deps,
+      name,
     );
-    res.json(await registry.revokeToken(clusterNameParam(req), actor));
+    res.json(await registry.revokeToken(name, actor));
   });
 
   return router;

@@ -42,6 +42,7 @@ export const TokenCard = ({
   const api = useApi(gpuFleetApiRef);
   const permission = usePermission({
     permission: gpuFleetClusterTokenManagePermission,
+    resourceRef: cluster.name,
   });
   const [confirming, setConfirming] = useState<Action | undefined>();
   const [busy, setBusy] = useState(false);

@@ -43,3 +43,30 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 docker.io
 {{- end -}}
 {{- end -}}
+
+{{/* The agent's user name as the API server sees it. */}}
+{{- define "gpu-fleet-agent.userName" -}}
+system:serviceaccount:{{ .Release.Namespace }}:{{ include "gpu-fleet-agent.serviceAccountName" . }}
+{{- end -}}
+
+{{/* CEL: the request is in a namespace where the agent's write Role applies (managedNamespaces, or all with rbac.clusterWideWrite). */}}
+{{- define "gpu-fleet-agent.writeRoleNamespace" -}}
+{{- if .Values.rbac.clusterWideWrite -}}
+true
+{{- else -}}
+request.namespace in {{ .Values.managedNamespaces | toJson }}
+{{- end -}}
+{{- end -}}
+
+{{/* CEL: the request's "group/resource" is one rbac.namespaceRules grants. */}}
+{{- define "gpu-fleet-agent.namespaceRulesCover" -}}
+{{- $covered := list -}}
+{{- range $rule := .Values.rbac.namespaceRules -}}
+{{- range $group := $rule.apiGroups -}}
+{{- range $resource := $rule.resources -}}
+{{- $covered = append $covered (printf "%s/%s" $group $resource) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+(request.resource.group + '/' + request.resource.resource) in {{ $covered | uniq | toJson }}
+{{- end -}}

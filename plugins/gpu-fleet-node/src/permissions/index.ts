@@ -1,0 +1,3 @@
+export * from './resourceRefs';
+export * from './rules';
+export * from './conditions';

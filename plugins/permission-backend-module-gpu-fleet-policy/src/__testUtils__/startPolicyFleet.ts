@@ -1,0 +1,157 @@
+import path from 'node:path';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AgentConnection, KubeApiForwarder } from '@gpu-fleet/agent';
+import { startSimulator, writeKubeconfig } from '@gpu-fleet/k8s-simulator';
+// The matrix needs the real GPU Fleet backend under the policy it tests.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import gpuFleetPlugin from '@gpu-fleet/plugin-gpu-fleet-backend';
+import {
+  pluginDatabaseFactory,
+  TestUserTokens,
+} from '@gpu-fleet/plugin-gpu-fleet-node/testUtils';
+import { Knex } from 'knex';
+import { permissionModuleGpuFleetPolicy } from '../module';
+
+const group = (name: string, parent?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
+  relations: parent
+    ? [{ type: 'childOf', targetRef: `group:default/${parent}` }]
+    : [],
+});
+
+/** The org: fleet admins, and a team nested in the group a workspace names. */
+export const ORG: Entity[] = [
+  group('ml-platform'),
+  group('ml-research'),
+  group('llm-team', 'ml-research'),
+];
+
+/** Each demo role, with the groups their token carries (the sign-in resolver's `ent`). */
+export const PEOPLE = {
+  fleetAdmin: {
+    ref: 'user:default/alice',
+    groups: ['group:default/ml-platform'],
+  },
+  workspaceAdmin: { ref: 'user:default/erin', groups: [] },
+  // A deployer only through llm-team's parent group.
+  deployer: { ref: 'user:default/bob', groups: ['group:default/llm-team'] },
+  viewer: { ref: 'user:default/carol', groups: [] },
+  nobody: { ref: 'user:default/dave', groups: [] },
+} as const;
+export type Person = keyof typeof PEOPLE;
+
+/**
+ * The real backend with GPU Fleet, Backstage's permission backend and GPU
+ * Fleet's policy module, a simulated cluster served by a real agent, and
+ * real signed tokens for each person. No request is a mock user.
+ */
+export async function startPolicyFleet(
+  knex: Knex,
+  dir: string,
+  options: { agentRights?: 'full' | 'read-only' } = {},
+) {
+  const tokens = await TestUserTokens.create();
+  const backend = await startTestBackend({
+    features: [
+      gpuFleetPlugin,
+      permissionPlugin,
+      permissionModuleGpuFleetPolicy,
+      ...tokens.backendFeatures(),
+      catalogServiceMock.factory({ entities: ORG }),
+      pluginDatabaseFactory('gpu-fleet', knex),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { baseUrl: 'http://localhost:7007' },
+          permission: { enabled: true },
+          gpuFleet: {
+            admins: ['group:default/ml-platform'],
+          },
+        },
+      }),
+    ],
+  });
+  const port = backend.server.port();
+  const base = `http://localhost:${port}/api/gpu-fleet`;
+  // Refused tokens first: the stand-in keeps one set of claims per subject.
+  const refused = {
+    forged: `Bearer ${await tokens.forgedToken(PEOPLE.fleetAdmin.ref)}`,
+    expired: `Bearer ${await tokens.expiredToken(PEOPLE.fleetAdmin.ref)}`,
+  };
+  const as = {} as Record<Person, string>;
+  for (const [person, { ref, groups }] of Object.entries(PEOPLE)) {
+    as[person as Person] = `Bearer ${await tokens.token(ref, {
+      ownershipEntityRefs: [...groups],
+    })}`;
+  }
+
+  const sim = await startSimulator({
+    scenario: path.resolve(
+      require.resolve('@gpu-fleet/k8s-simulator/package.json'),
+      '../scenarios/eks-p5.yaml',
+    ),
+    agentRights: options.agentRights,
+  });
+  const kubeconfig = path.join(dir, 'eks-p5.kubeconfig');
+  writeKubeconfig(sim.url, kubeconfig, 'eks-p5');
+  const call = (
+    method: string,
+    route: string,
+    authorization?: string,
+    body?: unknown,
+  ) =>
+    fetch(`${base}${route}`, {
+      method,
+      headers: {
+        ...(authorization ? { Authorization: authorization } : {}),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  const attach = await call('POST', '/clusters', as.fleetAdmin, {
+    name: 'eks-p5',
+    provider: 'eks',
+  });
+  const attached = await attach.json();
+  if (attach.status !== 201) {
+    throw new Error(
+      `attach answered ${attach.status}: ${JSON.stringify(attached)}`,
+    );
+  }
+  let welcomed!: () => void;
+  const connected = new Promise<void>(r => (welcomed = r));
+  const agent = new AgentConnection(
+    {
+      controlPlaneUrl: `ws://localhost:${port}/api/gpu-fleet/agent/connect`,
+      clusterName: 'eks-p5',
+      token: attached.token,
+    },
+    KubeApiForwarder.fromEnvironment(kubeconfig),
+    {
+      agentVersion: '0.1.0',
+      logger: { info: () => {}, warn: () => {} },
+      onWelcome: () => welcomed(),
+    },
+  );
+  agent.start();
+  await connected;
+
+  return {
+    base,
+    as,
+    refused,
+    call,
+    sim,
+    async stop() {
+      agent.stop();
+      await sim.close();
+      await backend.stop();
+    },
+  };
+}
