@@ -1,6 +1,6 @@
 /**
  * GPU Fleet pages for the Backstage app: fleet overview, GPU capacity,
- * clusters and the attach wizard.
+ * clusters, the attach wizard and workspaces.
  *
  * @packageDocumentation
  */
@@ -12,5 +12,6 @@ export type {
   ClusterListQuery,
   PrerequisiteView,
   TokenRotation,
+  WorkspaceListQuery,
 } from './api/GpuFleetApi';
 export { GpuFleetClient } from './api/GpuFleetClient';

@@ -13,6 +13,8 @@ import {
   clusterRouteRef,
   clustersRouteRef,
   fleetRouteRef,
+  workspaceRouteRef,
+  workspacesRouteRef,
 } from './routes';
 
 export const gpuFleetPlugin = createPlugin({
@@ -30,12 +32,15 @@ export const gpuFleetPlugin = createPlugin({
     clusters: clustersRouteRef,
     cluster: clusterRouteRef,
     attachCluster: attachClusterRouteRef,
+    workspaces: workspacesRouteRef,
+    workspace: workspaceRouteRef,
   },
 });
 
 /**
  * Every GPU Fleet page, mounted once at /gpu-fleet: the overview, `capacity`,
- * `clusters`, `clusters/:name` and the attach wizard at `attach`.
+ * `clusters`, `clusters/:name`, the attach wizard at `attach`, `workspaces`
+ * and `workspaces/:name`.
  */
 export const GpuFleetPage = gpuFleetPlugin.provide(
   createRoutableExtension({

@@ -27,3 +27,15 @@ export const attachClusterRouteRef = createSubRouteRef({
   parent: fleetRouteRef,
   path: '/attach',
 });
+
+export const workspacesRouteRef = createSubRouteRef({
+  id: 'gpu-fleet:workspaces',
+  parent: fleetRouteRef,
+  path: '/workspaces',
+});
+
+export const workspaceRouteRef = createSubRouteRef({
+  id: 'gpu-fleet:workspace',
+  parent: fleetRouteRef,
+  path: '/workspaces/:name',
+});

@@ -6,6 +6,8 @@ import type {
   Cluster,
   ClusterInventoryResponse,
   NodeInventory,
+  WorkspaceNamespaceState,
+  WorkspaceView,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import type { PrerequisiteView } from '../api/GpuFleetApi';
 import { prerequisiteChecks } from '@gpu-fleet/plugin-gpu-fleet-common';
@@ -224,3 +226,70 @@ export const eksAudit: AuditEntry[] = [
     at: '2026-11-20T09:00:00.000Z',
   },
 ];
+
+export function aWorkspace(
+  overrides: Partial<WorkspaceView> = {},
+): WorkspaceView {
+  return {
+    name: 'ml-training',
+    cluster: 'eks-p5',
+    namespace: 'ml-training',
+    displayName: 'ML training',
+    description: 'Pre-training runs of the research team',
+    allowPrivileged: true,
+    gpuQuota: [
+      { gpuType: 'H200', count: 8 },
+      { gpuType: 'H100', count: 4 },
+    ],
+    defaults: {
+      tolerations: [
+        { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      ],
+      nodeSelector: { 'gpu-fleet.io/nodepool': 'p5-on-demand' },
+      priorityClassName: 'training',
+      capacityType: 'on-demand',
+    },
+    workloadIdentity: {
+      awsRoleArn: 'arn:aws:iam::123456789012:role/ml-training',
+    },
+    members: [
+      { ref: 'group:default/ml-research', role: 'deployer' },
+      { ref: 'user:default/carol', role: 'admin' },
+    ],
+    createdBy: 'user:default/alice',
+    createdAt: '2026-11-21T09:00:00.000Z',
+    updatedAt: '2026-11-22T09:00:00.000Z',
+    access: { read: true, deploy: true, administer: true, delete: true },
+    ...overrides,
+  };
+}
+
+export const viewerAccess = {
+  read: true,
+  deploy: false,
+  administer: false,
+  delete: false,
+};
+
+export function aNamespaceState(
+  overrides: Partial<WorkspaceNamespaceState> = {},
+): WorkspaceNamespaceState {
+  return {
+    reachable: true,
+    message: null,
+    namespace: { exists: true, phase: 'Active', podSecurity: 'privileged' },
+    quota: [
+      { resource: 'requests.nvidia.com/gpu', hard: '12', used: '9' },
+      { resource: 'requests.amd.com/gpu', hard: '0', used: '0' },
+    ],
+    serviceAccount: {
+      name: 'gpu-fleet-workload',
+      exists: true,
+      annotations: {
+        'eks.amazonaws.com/role-arn':
+          'arn:aws:iam::123456789012:role/ml-training',
+      },
+    },
+    ...overrides,
+  };
+}

@@ -23,6 +23,12 @@ export function mockGpuFleetApi(
     getClusterInventory: unexpected('getClusterInventory'),
     getCapacity: unexpected('getCapacity'),
     getCapacityHistory: unexpected('getCapacityHistory'),
+    listWorkspaces: unexpected('listWorkspaces'),
+    getWorkspace: unexpected('getWorkspace'),
+    createWorkspace: unexpected('createWorkspace'),
+    updateWorkspace: unexpected('updateWorkspace'),
+    deleteWorkspace: unexpected('deleteWorkspace'),
+    getWorkspaceNamespace: unexpected('getWorkspaceNamespace'),
     ...answers,
   };
 }

@@ -28,11 +28,14 @@ export function renderGpuFleetPage(
     api: MockGpuFleetApi;
     url?: string;
     allowTokenManagement?: boolean;
+    /** false denies every permission the page asks about. */
+    allowPermissions?: boolean;
   },
 ) {
   const permissionApi = mockApis.permission({
     authorize:
-      options.allowTokenManagement === false
+      options.allowTokenManagement === false ||
+      options.allowPermissions === false
         ? AuthorizeResult.DENY
         : AuthorizeResult.ALLOW,
   });

@@ -11,10 +11,14 @@ import type {
   Cluster,
   ClusterInventoryResponse,
   ClusterStatus,
+  CreateWorkspaceRequest,
   PrerequisiteCheckDefinition,
   PrerequisiteStatus,
   ProviderId,
   UpdateClusterRequest,
+  UpdateWorkspaceRequest,
+  WorkspaceNamespaceState,
+  WorkspaceView,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 
 /** One prerequisite check as the registry reports it, with its advice. */
@@ -36,6 +40,10 @@ export interface CapacityFilters {
   gpuType?: string;
   cluster?: string;
   capacityType?: CapacityType;
+}
+
+export interface WorkspaceListQuery {
+  cluster?: string;
 }
 
 export interface TokenRotation {
@@ -70,6 +78,16 @@ export interface GpuFleetApi {
     range: { from: Date; to: Date },
     filters?: CapacityFilters,
   ): Promise<CapacityHistoryResponse>;
+  /** Every workspace the caller may see, however many pages that takes. */
+  listWorkspaces(query?: WorkspaceListQuery): Promise<WorkspaceView[]>;
+  getWorkspace(name: string): Promise<WorkspaceView>;
+  createWorkspace(request: CreateWorkspaceRequest): Promise<WorkspaceView>;
+  updateWorkspace(
+    name: string,
+    request: UpdateWorkspaceRequest,
+  ): Promise<WorkspaceView>;
+  deleteWorkspace(name: string): Promise<void>;
+  getWorkspaceNamespace(name: string): Promise<WorkspaceNamespaceState>;
 }
 
 export const gpuFleetApiRef = createApiRef<GpuFleetApi>({

@@ -9,7 +9,11 @@ import type {
   CapacityResponse,
   Cluster,
   ClusterInventoryResponse,
+  CreateWorkspaceRequest,
   UpdateClusterRequest,
+  UpdateWorkspaceRequest,
+  WorkspaceNamespaceState,
+  WorkspaceView,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import {
   CapacityFilters,
@@ -17,6 +21,7 @@ import {
   GpuFleetApi,
   PrerequisiteView,
   TokenRotation,
+  WorkspaceListQuery,
 } from './GpuFleetApi';
 
 // The registry's largest page.
@@ -47,6 +52,8 @@ function capacityQuery(
 }
 
 const clusterPath = (name: string) => `/clusters/${encodeURIComponent(name)}`;
+const workspacePath = (name: string) =>
+  `/workspaces/${encodeURIComponent(name)}`;
 
 /** Talks to /api/gpu-fleet with the signed-in person's credentials. */
 export class GpuFleetClient implements GpuFleetApi {
@@ -54,22 +61,8 @@ export class GpuFleetClient implements GpuFleetApi {
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
-  async listClusters(query: ClusterListQuery = {}): Promise<Cluster[]> {
-    const clusters: Cluster[] = [];
-    for (;;) {
-      const page = await this.request<{ items: Cluster[]; totalCount: number }>(
-        'GET',
-        `/clusters${queryString({
-          ...query,
-          limit: PAGE_SIZE,
-          offset: clusters.length,
-        })}`,
-      );
-      clusters.push(...page.items);
-      if (page.items.length === 0 || clusters.length >= page.totalCount) {
-        return clusters;
-      }
-    }
+  listClusters(query: ClusterListQuery = {}): Promise<Cluster[]> {
+    return this.allPages('/clusters', { ...query });
   }
 
   getCluster(name: string): Promise<Cluster> {
@@ -144,6 +137,51 @@ export class GpuFleetClient implements GpuFleetApi {
     );
   }
 
+  listWorkspaces(query: WorkspaceListQuery = {}): Promise<WorkspaceView[]> {
+    return this.allPages('/workspaces', { ...query });
+  }
+
+  getWorkspace(name: string): Promise<WorkspaceView> {
+    return this.request('GET', workspacePath(name));
+  }
+
+  createWorkspace(request: CreateWorkspaceRequest): Promise<WorkspaceView> {
+    return this.request('POST', '/workspaces', request);
+  }
+
+  updateWorkspace(
+    name: string,
+    request: UpdateWorkspaceRequest,
+  ): Promise<WorkspaceView> {
+    return this.request('PATCH', workspacePath(name), request);
+  }
+
+  async deleteWorkspace(name: string): Promise<void> {
+    await this.request('DELETE', workspacePath(name));
+  }
+
+  getWorkspaceNamespace(name: string): Promise<WorkspaceNamespaceState> {
+    return this.request('GET', `${workspacePath(name)}/namespace`);
+  }
+
+  private async allPages<T>(path: string, query: Query): Promise<T[]> {
+    const items: T[] = [];
+    for (;;) {
+      const page = await this.request<{ items: T[]; totalCount: number }>(
+        'GET',
+        `${path}${queryString({
+          ...query,
+          limit: PAGE_SIZE,
+          offset: items.length,
+        })}`,
+      );
+      items.push(...page.items);
+      if (page.items.length === 0 || items.length >= page.totalCount) {
+        return items;
+      }
+    }
+  }
+
   private async request<T>(
     method: string,
     path: string,
@@ -157,6 +195,8 @@ export class GpuFleetClient implements GpuFleetApi {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw await ResponseError.fromResponse(response);
+    // A 204 (a deletion) has no body to parse.
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }

@@ -2,6 +2,8 @@ import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import {
   aCluster,
+  aNamespaceState,
+  aWorkspace,
   byProviderCapacity,
   eksAudit,
   eksInventory,
@@ -29,6 +31,11 @@ function fleetApi() {
     getPrerequisites: jest.fn(async () => eksPrerequisites),
     getClusterInventory: jest.fn(async () => eksInventory),
     getAudit: jest.fn(async () => eksAudit),
+    listWorkspaces: jest.fn(async () => [aWorkspace()]),
+    getWorkspace: jest.fn(async (name: string) =>
+      aWorkspace({ name, displayName: `Workspace ${name}` }),
+    ),
+    getWorkspaceNamespace: jest.fn(async () => aNamespaceState()),
   });
 }
 
@@ -38,6 +45,7 @@ describe('GPU Fleet routes', () => {
     ['/gpu-fleet/capacity/nonsense'],
     ['/gpu-fleet/clusters/eks-p5/nonsense'],
     ['/gpu-fleet/attach/nonsense'],
+    ['/gpu-fleet/workspaces/ml-training/nonsense'],
   ])('answers %s with the not-found page, not the overview', async url => {
     const api = fleetApi();
     await renderGpuFleetPage(app, { api, url });
@@ -47,6 +55,7 @@ describe('GPU Fleet routes', () => {
     expect(screen.queryByRole('heading', { name: 'GPU Fleet' })).toBeNull();
     expect(api.listClusters).not.toHaveBeenCalled();
     expect(api.getCluster).not.toHaveBeenCalled();
+    expect(api.getWorkspace).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -55,6 +64,8 @@ describe('GPU Fleet routes', () => {
     ['/gpu-fleet/clusters', 'Clusters'],
     ['/gpu-fleet/attach', 'Attach a cluster'],
     ['/gpu-fleet/clusters/eks-p5', 'Cluster eks-p5'],
+    ['/gpu-fleet/workspaces', 'Workspaces'],
+    ['/gpu-fleet/workspaces/ml-training', 'Workspace ml-training'],
   ])('shows %s as the %j page', async (url, title) => {
     const api = fleetApi();
     await renderGpuFleetPage(app, { api, url });

@@ -5,6 +5,8 @@ import { CapacityPage } from './CapacityPage';
 import { ClusterPage } from './ClusterPage';
 import { ClusterListPage } from './ClustersPage';
 import { FleetOverviewPage } from './FleetOverviewPage';
+import { WorkspacePage } from './WorkspacePage';
+import { WorkspaceListPage } from './WorkspacesPage';
 
 /**
  * Every GPU Fleet page beneath the app's mount point. The app matches
@@ -20,6 +22,8 @@ export const Router = () => {
       <Route path="/clusters" element={<ClusterListPage />} />
       <Route path="/clusters/:name" element={<ClusterPage />} />
       <Route path="/attach" element={<AttachClusterPage />} />
+      <Route path="/workspaces" element={<WorkspaceListPage />} />
+      <Route path="/workspaces/:name" element={<WorkspacePage />} />
       <Route path="*" element={<NotFoundErrorPage />} />
     </Routes>
   );

@@ -27,6 +27,7 @@ import DashboardIcon from '@material-ui/icons/Dashboard';
 import BarChartIcon from '@material-ui/icons/BarChart';
 import StorageIcon from '@material-ui/icons/Storage';
 import AddToQueueIcon from '@material-ui/icons/AddToQueue';
+import GroupWorkIcon from '@material-ui/icons/GroupWork';
 
 const useSidebarLogoStyles = makeStyles({
   root: {
@@ -81,6 +82,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           icon={StorageIcon}
           to="gpu-fleet/clusters"
           text="Clusters"
+        />
+        <SidebarItem
+          icon={GroupWorkIcon}
+          to="gpu-fleet/workspaces"
+          text="Workspaces"
         />
         <SidebarItem
           icon={AddToQueueIcon}

@@ -71,6 +71,7 @@ describe('FleetOverviewPage', () => {
     for (const [name, href] of [
       ['GPU capacity', '/gpu-fleet/capacity'],
       ['Clusters', '/gpu-fleet/clusters'],
+      ['Workspaces', '/gpu-fleet/workspaces'],
       ['Attach a cluster', '/gpu-fleet/attach'],
     ]) {
       expect(screen.getByRole('link', { name })).toHaveAttribute('href', href);

@@ -7,6 +7,7 @@ import {
   attachClusterRouteRef,
   capacityRouteRef,
   clustersRouteRef,
+  workspacesRouteRef,
 } from '../../routes';
 import { AllocationBar } from '../shared/AllocationBar';
 import { ApiErrorPanel } from '../shared/ApiErrorPanel';
@@ -89,6 +90,7 @@ export const FleetOverviewPage = ({
   const clustersLink = useRouteRef(clustersRouteRef);
   const attachLink = useRouteRef(attachClusterRouteRef);
   const capacityLink = useRouteRef(capacityRouteRef);
+  const workspacesLink = useRouteRef(workspacesRouteRef);
   const clusters = usePolledAsync(
     () => api.listClusters(),
     [api],
@@ -142,6 +144,11 @@ export const FleetOverviewPage = ({
         <Box mr={2} mb={1}>
           <ButtonLink to={clustersLink()} variant="outlined">
             Clusters
+          </ButtonLink>
+        </Box>
+        <Box mr={2} mb={1}>
+          <ButtonLink to={workspacesLink()} variant="outlined">
+            Workspaces
           </ButtonLink>
         </Box>
         <Box mr={2} mb={1}>

@@ -35,3 +35,40 @@ export function formatPercent(part: number, whole: number): string {
   if (whole <= 0) return '0%';
   return `${Math.round((part / whole) * 100)}%`;
 }
+
+/** "8 × H200, 4 × H100"; a workspace without quota may request no GPUs. */
+export function formatGpuQuota(
+  quota: ReadonlyArray<{ gpuType: string; count: number }>,
+): string {
+  if (quota.length === 0) return 'none';
+  return quota.map(q => `${q.count} × ${q.gpuType}`).join(', ');
+}
+
+export function formatYesNo(value: boolean): string {
+  return value ? 'yes' : 'no';
+}
+
+/** A toleration in a line: "nvidia.com/gpu exists, NoSchedule". */
+export function formatToleration(toleration: {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}): string {
+  const { key, operator, value, effect, tolerationSeconds } = toleration;
+  let match: string;
+  if (!key) match = 'every taint';
+  else if (operator === 'Exists') match = `${key} exists`;
+  else match = `${key}=${value ?? ''}`;
+  const seconds =
+    tolerationSeconds === undefined ? '' : ` for ${tolerationSeconds} s`;
+  return `${match}, ${effect ?? 'any effect'}${seconds}`;
+}
+
+/** "a=1, b=2", or "none". */
+export function formatLabels(labels: Record<string, string>): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return 'none';
+  return entries.map(([k, v]) => `${k}=${v}`).join(', ');
+}

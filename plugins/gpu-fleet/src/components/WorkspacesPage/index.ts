@@ -1,0 +1,1 @@
+export { WorkspaceListPage } from './WorkspaceListPage';
