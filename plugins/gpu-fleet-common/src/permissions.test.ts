@@ -18,11 +18,11 @@ describe('permissions', () => {
         gpuFleetClusterTokenManagePermission,
       ].map(p => [p.name, p.attributes.action, p.type]),
     ).toEqual([
-      ['gpu-fleet.cluster.read', 'read', 'basic'],
+      ['gpu-fleet.cluster.read', 'read', 'resource'],
       ['gpu-fleet.cluster.attach', 'create', 'basic'],
-      ['gpu-fleet.cluster.update', 'update', 'basic'],
-      ['gpu-fleet.cluster.detach', 'delete', 'basic'],
-      ['gpu-fleet.cluster.token.manage', 'update', 'basic'],
+      ['gpu-fleet.cluster.update', 'update', 'resource'],
+      ['gpu-fleet.cluster.detach', 'delete', 'resource'],
+      ['gpu-fleet.cluster.token.manage', 'update', 'resource'],
     ]);
   });
 
