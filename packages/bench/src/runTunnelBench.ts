@@ -8,7 +8,7 @@ import { summarizeLatencies } from './latencySummary';
 import type { CellRequest, CellRun } from './loadChild';
 import { ownMemory, processMemory } from './processMemory';
 import { startAgentProcess, waitUntilConnected } from './startAgentProcess';
-import { startBenchBackend } from './startBenchBackend';
+import { BENCH_USER, startBenchBackend } from './startBenchBackend';
 import {
   CellResult,
   latencyTable,
@@ -96,6 +96,28 @@ async function attachWithAgent(
     logFile,
     timeoutMs: 30_000,
   });
+  // The bench user deploys into the namespaces it reads, as an ML engineer would.
+  for (const namespace of [GET_NAMESPACE, LIST_NAMESPACE]) {
+    const created = await fetch(`${backend.baseUrl}/api/gpu-fleet/workspaces`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${backend.apiToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        name: namespace,
+        cluster: CLUSTER,
+        members: [{ ref: BENCH_USER, role: 'deployer' }],
+      }),
+    });
+    if (created.status !== 201) {
+      throw new Error(
+        `workspace ${namespace} answered ${
+          created.status
+        }: ${await created.text()}`,
+      );
+    }
+  }
   return agent;
 }
 
@@ -238,7 +260,7 @@ export async function runTunnelBench(
     node: process.version,
     cpus: os.cpus().length,
     settings,
-    auth: "a guest user's Backstage token; permission framework on (allow-all policy)",
+    auth: `${BENCH_USER}'s Backstage token (guest sign-in): a deployer in workspaces ${GET_NAMESPACE} and ${LIST_NAMESPACE}, no fleet admin; GPU Fleet's default policy`,
     sizes: {
       getBytes: sizes['GET-2KB'],
       listBytes: sizes['LIST-5MB'],

@@ -8,6 +8,10 @@ import {
   LIST_NAMESPACE,
 } from './benchConfigMaps';
 import { answerParent } from './forkedChild';
+import {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+} from '@gpu-fleet/plugin-gpu-fleet-common';
 
 const scenario = path.join(
   path.dirname(require.resolve('@gpu-fleet/k8s-simulator/package.json')),
@@ -20,10 +24,15 @@ answerParent(async (message: { listObjects: number }) => {
   simulator = await startSimulator({ scenario });
   const { store } = simulator;
   for (const name of [GET_NAMESPACE, LIST_NAMESPACE]) {
+    // As GPU Fleet left them: the bench makes them workspaces, which adopts
+    // only namespaces carrying its label.
     store.createObject({
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name },
+      metadata: {
+        name,
+        labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      },
     });
   }
   store.createObject(benchConfigMap(GET_NAME, GET_NAMESPACE, 2048));

@@ -31,14 +31,18 @@ async function signInAsGuest(baseUrl: string): Promise<string> {
   return session.backstageIdentity.token as string;
 }
 
+/** Who the benchmark's kubectl is: a deployer in the bench workspaces, not a fleet admin. */
+export const BENCH_USER = 'user:default/bench';
+
 /**
  * The production backend services (auth, HTTP router with its compression,
  * SQLite in memory) with gpu-fleet-backend and, as in the portal, the auth
- * backend with guest sign-in and the permission framework on (allow-all
- * policy). `userToken` is what a person's kubectl sends: each proxied
- * request verifies it and asks the permission backend, over HTTP, as it
- * would in the portal. `apiToken` is a static external access token for the
- * set-up calls; service principals skip the permission backend.
+ * backend with guest sign-in and the permission framework on with GPU
+ * Fleet's default policy. `userToken` is what a person's kubectl sends:
+ * each proxied request verifies it and asks the permission backend, over
+ * HTTP, as it would in the portal; the user is no fleet admin, so every
+ * request is decided on its namespace's workspace. `apiToken` is a static
+ * external access token for the set-up calls (a service, allowed).
  */
 export async function startBenchBackend() {
   // backend.listen cannot take port 0 and still tell discovery its address.
@@ -48,11 +52,12 @@ export async function startBenchBackend() {
   const config = new ConfigReader({
     app: { baseUrl },
     permission: { enabled: true },
+    gpuFleet: { admins: [] },
     auth: {
       environment: 'development',
       providers: {
         guest: {
-          userEntityRef: 'user:default/bench',
+          userEntityRef: BENCH_USER,
           dangerouslyAllowOutsideDevelopment: true,
         },
       },
@@ -85,7 +90,7 @@ export async function startBenchBackend() {
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
   backend.add(import('@backstage/plugin-permission-backend'));
   backend.add(
-    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+    import('@gpu-fleet/plugin-permission-backend-module-gpu-fleet-policy'),
   );
   await backend.start();
   const userToken = await signInAsGuest(baseUrl);

@@ -471,6 +471,27 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    it('counts a change of members at once, although the proxy remembers decisions and workspaces', async () => {
+      const pods = `/clusters/eks-p5/proxy/api/v1/namespaces/${ns.own}/pods`;
+      const viewerReads = async () =>
+        (await fleet.call('GET', pods, fleet.as.viewer)).status;
+      expect(await viewerReads()).toBe(200);
+      const before = await (
+        await fleet.call('GET', `/workspaces/${ns.own}`, fleet.as.fleetAdmin)
+      ).json();
+      const without = before.members.filter(
+        (m: any) => m.ref !== PEOPLE.viewer.ref,
+      );
+      const patch = (members: unknown) =>
+        fleet.call('PATCH', `/workspaces/${ns.own}`, fleet.as.fleetAdmin, {
+          members,
+        });
+      expect((await patch(without)).status).toBe(200);
+      expect(await viewerReads()).toBe(403);
+      expect((await patch(before.members)).status).toBe(200);
+      expect(await viewerReads()).toBe(200);
+    });
+
     it('lets only fleet admins create and delete workspaces', async () => {
       for (const person of PERSONS.filter(p => p !== 'fleetAdmin')) {
         const create = await fleet.call(

@@ -21,6 +21,8 @@ import {
 } from './proxyPermissions';
 
 const MAX_ENTRIES = 10_000;
+const CALLER_KEY = Symbol('gpu-fleet proxy caller key');
+type CallerKeyed = Request & { [CALLER_KEY]?: string };
 
 interface Remembered {
   credentials: BackstageCredentials;
@@ -152,9 +154,11 @@ export class ProxyAccess {
   ): Promise<Remembered> {
     const header = req.headers.authorization;
     if (this.ttlMs <= 0 || !header) return this.ask(req, permission);
-    const key = createHash('sha256')
-      .update(`${permission.name}\n${header}`)
-      .digest('base64url');
+    // One hash of the header per request, however many permissions it needs.
+    const caller = ((req as CallerKeyed)[CALLER_KEY] ??= createHash('sha256')
+      .update(header)
+      .digest('base64url'));
+    const key = `${permission.name}\n${caller}`;
     const entry = this.remembered.get(key);
     if (entry) {
       if (entry.until > Date.now()) return entry;

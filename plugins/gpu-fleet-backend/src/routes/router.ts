@@ -11,6 +11,7 @@ import { capacityRoutes } from './capacityRoutes';
 import { clusterRoutes } from './clusterRoutes';
 import { kubeconfigRoutes } from './kubeconfigRoutes';
 import { ProxyAccess } from '../proxyAccess/ProxyAccess';
+import { WorkspaceLookup } from '../proxyAccess/WorkspaceLookup';
 import { ClusterStore } from '../registry/ClusterStore';
 import { WorkspaceService } from '../workspaces/WorkspaceService';
 import { workspaceRoutes } from './workspaceRoutes';
@@ -20,6 +21,8 @@ import { tokenRoutes } from './tokenRoutes';
 import { RouteDeps } from './types';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** How long the proxy may use a namespace's workspace read by another replica's change. */
+const WORKSPACE_LOOKUP_TTL_MS = 2_000;
 
 // body-parser's own errors would surface as 413/500 without naming a field.
 function jsonBody(): express.RequestHandler {
@@ -56,7 +59,10 @@ export function createProxyRouter(
     maxBodyBytes: deps.maxProxyBodyBytes,
     access: new ProxyAccess(
       deps.authorizer,
-      deps.workspaceStore,
+      new WorkspaceLookup(
+        deps.workspaceStore,
+        Math.min(deps.proxyAuthorizationCacheTtlMs, WORKSPACE_LOOKUP_TTL_MS),
+      ),
       deps.proxyAuthorizationCacheTtlMs,
     ),
     audit: (cluster, actor, action, details) =>

@@ -5,6 +5,7 @@ import {
   WorkspaceRole,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { ClusterQuery, WorkspaceQuery } from '@gpu-fleet/plugin-gpu-fleet-node';
+import { EventEmitter } from 'node:events';
 import { Knex } from 'knex';
 import { whereCriteria } from '../permissions/criteriaQuery';
 
@@ -59,10 +60,21 @@ function memberWorkspaces(db: Db, claims: string[], roles: WorkspaceRole[]) {
 
 /** Rows of the workspace tables; callers own transactions and rules. */
 export class WorkspaceStore {
+  private readonly changed = new EventEmitter();
+
   constructor(readonly db: Knex) {}
 
-  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+  /** Called after each committed transaction of this store. */
+  onChange(listener: () => void) {
+    this.changed.on('change', listener);
+  }
+
+
+  /** Writes go through here; listeners hear of them once committed. */
+  async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(fn);
+    this.changed.emit('change');
+    return result;
   }
 
   private async withMembers(db: Db, rows: any[]): Promise<Workspace[]> {
