@@ -62,6 +62,14 @@ export class KubeApiForwarder {
     const options: https.RequestOptions = { method: request.method };
     await this.kubeConfig.applyToHTTPSOptions(options);
     options.headers = { ...(options.headers as object), ...request.headers };
+    // A streamed body has no length. Node frames it as chunked by default
+    // only for methods other than GET, HEAD and DELETE; a DELETE's options
+    // body would otherwise go out unframed, the API server would take it
+    // for the start of the next request on the pooled connection, and
+    // answer that one with 400.
+    if (request.body instanceof Readable) {
+      options.headers['transfer-encoding'] = 'chunked';
+    }
     const tls = url.protocol === 'https:';
     const transport = tls ? https : http;
     // Through an HTTP or SOCKS proxy the connection is client-node's to make.

@@ -169,6 +169,26 @@ describe('kubectl through the portal', () => {
     }
   });
 
+  it('deletes through the tunnel (kubectl sends DeleteOptions as a body), and the cluster stays connected', async () => {
+    sim.store.createObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'to-delete', namespace: 'default' },
+    });
+    expect(await kubectl(tunnel, 'delete', 'configmap', 'to-delete')).toContain(
+      'configmap "to-delete" deleted',
+    );
+    expect(
+      await kubectl(direct, 'get', 'configmaps', '-o', 'name'),
+    ).not.toContain('to-delete');
+    // The next requests, on the same pooled connections, are answered.
+    for (let i = 0; i < 3; i++) {
+      expect(await kubectl(tunnel, 'get', 'configmaps', '-o', 'name')).toContain(
+        'configmap/',
+      );
+    }
+  });
+
   it('refuses the same kubeconfig without its token, or with a forged one', async () => {
     // No Authorization header at all, to the server and CA the file names.
     const { cluster } = kubeconfig.clusters[0];
