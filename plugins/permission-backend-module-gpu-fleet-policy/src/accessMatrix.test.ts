@@ -545,6 +545,16 @@ describe.each(databases.eachSupportedId())(
           '/clusters/eks-p5',
           fleet.as[person],
         );
+        // The audit log names objects in every workspace: admins only.
+        const audit = await fleet.call(
+          'GET',
+          '/clusters/eks-p5/audit',
+          fleet.as[person],
+        );
+        expect({ person, audit: audit.status }).toEqual({
+          person,
+          audit: admin ? 200 : 403,
+        });
         expect({ person, status: read.status }).toEqual({
           person,
           status: 200,

@@ -84,7 +84,9 @@ export function clusterRoutes(registry: ClusterRegistry, deps: RouteDeps) {
 
   router.get('/clusters/:name/audit', async (req, res) => {
     const name = clusterNameParam(req);
-    await authorize(req, gpuFleetClusterReadPermission, deps, name);
+    // The log names objects in every workspace's namespace, so it is for
+    // those who may change the cluster, not everyone who may read it.
+    await authorize(req, gpuFleetClusterUpdatePermission, deps, name);
     const query = parse(auditQuerySchema, req.query);
     res.json({
       items: await registry.audit(name, {

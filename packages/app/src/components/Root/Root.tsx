@@ -28,6 +28,8 @@ import BarChartIcon from '@material-ui/icons/BarChart';
 import StorageIcon from '@material-ui/icons/Storage';
 import AddToQueueIcon from '@material-ui/icons/AddToQueue';
 import GroupWorkIcon from '@material-ui/icons/GroupWork';
+import { RequirePermission } from '@backstage/plugin-permission-react';
+import { gpuFleetClusterAttachPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
 
 const useSidebarLogoStyles = makeStyles({
   root: {
@@ -88,11 +90,17 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           to="gpu-fleet/workspaces"
           text="Workspaces"
         />
-        <SidebarItem
-          icon={AddToQueueIcon}
-          to="gpu-fleet/attach"
-          text="Attach cluster"
-        />
+        {/* Only fleet admins may attach; others would meet a refusal. */}
+        <RequirePermission
+          permission={gpuFleetClusterAttachPermission}
+          errorPage={<></>}
+        >
+          <SidebarItem
+            icon={AddToQueueIcon}
+            to="gpu-fleet/attach"
+            text="Attach cluster"
+          />
+        </RequirePermission>
       </SidebarGroup>
       <SidebarSpace />
       <SidebarDivider />

@@ -2,6 +2,8 @@ import { Breadcrumbs, Link, Progress } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { Box, Grid, Typography } from '@material-ui/core';
 import { ResponseError } from '@backstage/errors';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { gpuFleetClusterUpdatePermission } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { gpuFleetApiRef } from '../../api/GpuFleetApi';
@@ -43,9 +45,17 @@ export const ClusterPage = ({
     [api, name],
     refreshIntervalMs,
   );
+  // The log names objects in every workspace's namespace: fleet admins only.
+  const auditAccess = usePermission({
+    permission: gpuFleetClusterUpdatePermission,
+    resourceRef: name,
+  });
   const audit = usePolledAsync(
-    () => api.getAudit(name, { limit: auditLimit }),
-    [api, name, auditLimit],
+    () =>
+      auditAccess.allowed
+        ? api.getAudit(name, { limit: auditLimit })
+        : Promise.resolve([]),
+    [api, name, auditLimit, auditAccess.allowed],
   );
 
   const breadcrumbs = (
@@ -93,13 +103,17 @@ export const ClusterPage = ({
         <Grid item xs={12} md={6}>
           <TokenCard cluster={current} onChanged={afterTokenChange} />
         </Grid>
-        <Grid item xs={12}>
-          <AuditLogCard
-            audit={audit}
-            pageSize={auditLimit}
-            onShowMore={() => setAuditLimit(l => Math.min(500, l + AUDIT_PAGE))}
-          />
-        </Grid>
+        {auditAccess.allowed && (
+          <Grid item xs={12}>
+            <AuditLogCard
+              audit={audit}
+              pageSize={auditLimit}
+              onShowMore={() =>
+                setAuditLimit(l => Math.min(500, l + AUDIT_PAGE))
+              }
+            />
+          </Grid>
+        )}
       </Grid>
     );
   }
