@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { parseJson, toIso } from '../database/columnValues';
 import {
   AddonId,
   AuditEntry,
@@ -14,22 +15,6 @@ const PREREQUISITES = 'gpu_fleet_prerequisite_results';
 const AUDIT = 'gpu_fleet_audit_log';
 
 type Db = Knex | Knex.Transaction;
-
-// SQLite hands back numbers or strings, PostgreSQL Date objects.
-function toIso(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  const date = value instanceof Date ? value : new Date(value as any);
-  return date.toISOString();
-}
-
-function parseJson<T>(value: unknown, fallback: T): T {
-  if (typeof value !== 'string') return (value as T) ?? fallback;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    return fallback;
-  }
-}
 
 function rowToCluster(row: any): Cluster {
   return {

@@ -7,25 +7,13 @@ import {
 import { ClusterQuery, WorkspaceQuery } from '@gpu-fleet/plugin-gpu-fleet-node';
 import { EventEmitter } from 'node:events';
 import { Knex } from 'knex';
+import { parseJson, toIso } from '../database/columnValues';
 import { whereCriteria } from '../permissions/criteriaQuery';
 
 const WORKSPACES = 'gpu_fleet_workspaces';
 const MEMBERS = 'gpu_fleet_workspace_members';
 
 type Db = Knex | Knex.Transaction;
-
-function toIso(value: unknown): string {
-  return (value instanceof Date ? value : new Date(value as any)).toISOString();
-}
-
-function parseJson<T>(value: unknown, fallback: T): T {
-  if (typeof value !== 'string') return (value as T) ?? fallback;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    return fallback;
-  }
-}
 
 function rowToWorkspace(row: any, members: WorkspaceMember[]): Workspace {
   return {
@@ -45,8 +33,8 @@ function rowToWorkspace(row: any, members: WorkspaceMember[]): Workspace {
     workloadIdentity: parseJson(row.workload_identity, {}),
     members,
     createdBy: row.created_by,
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
+    createdAt: toIso(row.created_at)!,
+    updatedAt: toIso(row.updated_at)!,
   };
 }
 
@@ -68,7 +56,6 @@ export class WorkspaceStore {
   onChange(listener: () => void) {
     this.changed.on('change', listener);
   }
-
 
   /** Writes go through here; listeners hear of them once committed. */
   async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
