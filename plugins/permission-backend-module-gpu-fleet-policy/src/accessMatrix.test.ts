@@ -492,6 +492,58 @@ describe.each(databases.eachSupportedId())(
       expect(await viewerReads()).toBe(200);
     });
 
+    it('answers kubectl auth can-i with GPU Fleet decisions for the caller, not the agent', async () => {
+      const review = async (person: Person, resourceAttributes: object) => {
+        const res = await fleet.call(
+          'POST',
+          '/clusters/eks-p5/proxy/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+          fleet.as[person],
+          {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes },
+          },
+        );
+        const body = await res.json();
+        return { status: res.status, allowed: body.status?.allowed };
+      };
+      const createPods = {
+        verb: 'create',
+        resource: 'pods',
+        namespace: ns.own,
+      };
+      const listPods = { verb: 'list', resource: 'pods', namespace: ns.own };
+      const allPods = { verb: 'list', resource: 'pods' };
+      expect({
+        viewerList: await review('viewer', listPods),
+        viewerCreate: await review('viewer', createPods),
+        deployerCreate: await review('deployer', createPods),
+        deployerForeign: await review('deployer', {
+          ...listPods,
+          namespace: ns.foreign,
+        }),
+        deployerAll: await review('deployer', allPods),
+        adminAll: await review('fleetAdmin', allPods),
+      }).toEqual({
+        viewerList: { status: 201, allowed: true },
+        viewerCreate: { status: 201, allowed: false },
+        deployerCreate: { status: 201, allowed: true },
+        deployerForeign: { status: 201, allowed: false },
+        deployerAll: { status: 201, allowed: false },
+        adminAll: { status: 201, allowed: true },
+      });
+      const malformed = await fleet.call(
+        'POST',
+        '/clusters/eks-p5/proxy/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+        fleet.as.viewer,
+        {
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { verb: 'fly' } },
+        },
+      );
+      expect(malformed.status).toBe(400);
+    });
+
     it('lets only fleet admins create and delete workspaces', async () => {
       for (const person of PERSONS.filter(p => p !== 'fleetAdmin')) {
         const create = await fleet.call(

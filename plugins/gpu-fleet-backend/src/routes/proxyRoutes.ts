@@ -12,6 +12,10 @@ import {
   READ_VERBS,
 } from '../proxyAccess/kubeRequestAttributes';
 import { ProxyAccess } from '../proxyAccess/ProxyAccess';
+import {
+  answerAccessReview,
+  isAccessReview,
+} from '../proxyAccess/accessReview';
 import { clusterNameParam } from './requestContext';
 import {
   hasRequestBody,
@@ -69,6 +73,10 @@ export function proxyRoutes(
       throw new TunnelRequestError(problem.message, problem.status);
     }
     const attributes = kubeRequestAttributes(req.method, path);
+    if (isAccessReview(req.method, attributes)) {
+      await answerAccessReview(req, res, name, access);
+      return;
+    }
     const grant = await access.authorize(req, name, attributes);
     if (!READ_VERBS.has(attributes.verb)) {
       // Every write, with who sent it and what the cluster answered.
