@@ -17,3 +17,4 @@ export * from './inventory/types';
 export * from './inventory/schema';
 export * from './labels';
 export * from './workspaces';
+export * from './deployments';
