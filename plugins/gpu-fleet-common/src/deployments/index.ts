@@ -1,1 +1,2 @@
 export * from './manifestSchema';
+export * from './placementRequirements';
