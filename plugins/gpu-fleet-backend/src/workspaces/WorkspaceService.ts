@@ -1,6 +1,7 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   CreateWorkspaceRequest,
+  DEPLOYMENT_LABEL,
   GPU_QUOTA_RESOURCES,
   renderWorkspaceObjects,
   UpdateWorkspaceRequest,
@@ -15,8 +16,7 @@ import { ClusterStore } from '../registry/ClusterStore';
 import { WorkspaceKube } from './workspaceKube';
 import { WorkspaceStore } from './WorkspaceStore';
 
-/** Objects deployments leave in a namespace; a workspace holding any is not deleted. */
-export const DEPLOYMENT_LABEL = 'gpu-fleet.io/deployment';
+// Objects deployments leave in a namespace; a workspace holding any is not deleted.
 const DEPLOYMENT_KINDS = [
   '/apis/apps/v1/namespaces/{ns}/deployments',
   '/apis/batch/v1/namespaces/{ns}/jobs',

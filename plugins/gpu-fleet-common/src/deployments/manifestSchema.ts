@@ -140,8 +140,7 @@ const storageSchema = z.discriminatedUnion(
     }),
   ],
   {
-    error:
-      'must be one of rwx, local-nvme, block-readonly, object-storage',
+    error: 'must be one of rwx, local-nvme, block-readonly, object-storage',
   },
 );
 
