@@ -208,6 +208,24 @@ describe('deploymentManifestSchema', () => {
     ]);
   });
 
+  it('asks local NVMe for a path (hostPath) or a StorageClass and size (local-volume)', () => {
+    const nvme = (storage: object) =>
+      problems({
+        ...vllm,
+        storage: { kind: 'local-nvme', mountPath: '/models', ...storage },
+      });
+    expect(nvme({ mode: 'hostPath' })).toEqual([
+      'storage.path: is required for mode hostPath',
+    ]);
+    expect(nvme({ mode: 'local-volume' })).toEqual([
+      'storage.storageClass: is required for mode local-volume',
+      'storage.size: is required for mode local-volume',
+    ]);
+    expect(
+      nvme({ mode: 'local-volume', storageClass: 'local-nvme', size: '3Ti' }),
+    ).toEqual([]);
+  });
+
   it('takes env values and secret references, and refuses anything else', () => {
     expect(
       problems({

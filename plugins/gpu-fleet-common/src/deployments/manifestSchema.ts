@@ -119,7 +119,11 @@ const storageSchema = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('local-nvme'),
       mode: z.enum(['hostPath', 'local-volume']),
-      path: z.string().startsWith('/', 'must start with /'),
+      /** hostPath: the directory on the node's NVMe. */
+      path: z.string().startsWith('/', 'must start with /').optional(),
+      /** local-volume: the local StorageClass and size of each pod's own claim. */
+      storageClass: dnsLabel.optional(),
+      size: quantity.optional(),
       mountPath: z.string().startsWith('/', 'must start with /'),
     }),
     /** A block volume holding the weights, attached read-only to every replica. */
@@ -135,6 +139,8 @@ const storageSchema = z.discriminatedUnion(
         error: 'must be a URL, e.g. s3://bucket/path or https://...',
       }),
       into: z.enum(['emptyDir', 'nvme']),
+      /** into nvme: the directory on the node's NVMe (default: one per deployment). */
+      path: z.string().startsWith('/', 'must start with /').optional(),
       mountPath: z.string().startsWith('/', 'must start with /'),
       sizeLimit: quantity.optional(),
     }),
@@ -247,6 +253,24 @@ export const deploymentManifestSchema = z
         ['mpi', 'gpusPerWorker'],
         `must equal resources.gpu.count (${m.resources.gpu.count}): each worker requests the deployment's GPUs`,
       );
+    }
+    const storages = [
+      { path: ['storage'], storage: m.storage },
+      { path: ['mpi', 'checkpointStorage'], storage: m.mpi?.checkpointStorage },
+    ];
+    for (const { path, storage } of storages) {
+      if (storage?.kind !== 'local-nvme') continue;
+      if (storage.mode === 'hostPath' && !storage.path) {
+        issue([...path, 'path'], 'is required for mode hostPath');
+      }
+      if (storage.mode === 'local-volume') {
+        if (!storage.storageClass) {
+          issue([...path, 'storageClass'], 'is required for mode local-volume');
+        }
+        if (!storage.size) {
+          issue([...path, 'size'], 'is required for mode local-volume');
+        }
+      }
     }
     const a = m.autoscaling;
     if (a?.scaleToZero) {

@@ -526,6 +526,14 @@ describe('renderVllm', () => {
         type: 'DirectoryOrCreate',
       },
     });
+    // A path of the manifest's own wins over the default directory.
+    const [placed] = renderVllm(
+      manifest({ storage: { ...https, path: '/local/nvme0/llama' } }),
+      context({ workspace: workspace({ allowPrivileged: true }) }),
+    );
+    expect((placed.spec as any).template.spec.volumes[0].hostPath.path).toBe(
+      '/local/nvme0/llama',
+    );
 
     const nvme = {
       kind: 'local-nvme' as const,
@@ -546,21 +554,35 @@ describe('renderVllm', () => {
     });
   });
 
-  it('refers to the local NVMe volume claim by the deployment name', () => {
+  it('gives each pod its own claim on a local NVMe StorageClass', () => {
     const [deployment] = renderVllm(
       manifest({
         storage: {
           kind: 'local-nvme',
           mode: 'local-volume',
-          path: '/mnt/nvme',
+          storageClass: 'local-nvme',
+          size: '3Ti',
           mountPath: '/models',
         },
       }),
       context(),
     );
-    expect((deployment.spec as any).template.spec.volumes[0]).toEqual({
+    const volume = (deployment.spec as any).template.spec.volumes[0];
+    expect(volume).toEqual({
       name: 'weights',
-      persistentVolumeClaim: { claimName: 'llama-3-8b-chat-nvme' },
+      ephemeral: {
+        volumeClaimTemplate: {
+          metadata: { labels: expect.any(Object) },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: 'local-nvme',
+            resources: { requests: { storage: '3Ti' } },
+          },
+        },
+      },
+    });
+    expect(volume.ephemeral.volumeClaimTemplate.metadata.labels).toMatchObject({
+      'gpu-fleet.io/deployment': 'llama-3-8b-chat',
     });
   });
 

@@ -22,7 +22,8 @@ describe('usesHostPath', () => {
       usesHostPath({
         kind: 'local-nvme',
         mode: 'local-volume',
-        path: '/nvme',
+        storageClass: 'local-nvme',
+        size: '1Ti',
         mountPath: '/m',
       }),
     ).toBe(false);

@@ -11,8 +11,8 @@ export const FETCH_WEIGHTS_IMAGES = {
 } as const;
 
 /**
- * Where object storage is pulled to when `into: nvme`: the schema names no
- * host path for it, so each deployment gets its own directory under this one.
+ * Where object storage is pulled to when `into: nvme` and the manifest names
+ * no path: each deployment gets its own directory under this one.
  */
 export const NVME_PULL_ROOT = '/mnt/nvme/gpu-fleet';
 
@@ -122,9 +122,17 @@ export function renderStorage(
               hostPath: { path: storage.path, type: 'DirectoryOrCreate' },
             }
           : {
+              // One claim per pod on its own node's local disk, gone with the pod.
               name,
-              persistentVolumeClaim: {
-                claimName: `${target.deploymentName}-nvme`,
+              ephemeral: {
+                volumeClaimTemplate: {
+                  metadata: { labels: { ...target.labels } },
+                  spec: {
+                    accessModes: ['ReadWriteOnce'],
+                    storageClassName: storage.storageClass,
+                    resources: { requests: { storage: storage.size } },
+                  },
+                },
               },
             },
       );
@@ -148,7 +156,9 @@ export function renderStorage(
           ? {
               name,
               hostPath: {
-                path: `${NVME_PULL_ROOT}/${target.namespace}/${target.deploymentName}`,
+                path:
+                  storage.path ??
+                  `${NVME_PULL_ROOT}/${target.namespace}/${target.deploymentName}`,
                 type: 'DirectoryOrCreate',
               },
             }
