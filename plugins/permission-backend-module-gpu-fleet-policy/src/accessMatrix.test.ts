@@ -544,6 +544,60 @@ describe.each(databases.eachSupportedId())(
       expect(malformed.status).toBe(400);
     });
 
+    it('records every proxied write in the audit log with its user, and no refused one', async () => {
+      const cms = `/clusters/eks-p5/proxy/api/v1/namespaces/${ns.own}/configmaps`;
+      const configMap = (name: string) => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name },
+      });
+      expect(
+        (await fleet.call('POST', cms, fleet.as.deployer, configMap('by-bob')))
+          .status,
+      ).toBe(201);
+      expect(
+        (await fleet.call('POST', cms, fleet.as.viewer, configMap('by-carol')))
+          .status,
+      ).toBe(403);
+      const entries = async () =>
+        (
+          await (
+            await fleet.call(
+              'GET',
+              '/clusters/eks-p5/audit?limit=500',
+              fleet.as.fleetAdmin,
+            )
+          ).json()
+        ).items as Array<{ actor: string; action: string; details: any }>;
+      // Written once the answer has gone out: wait for it a little.
+      let writes: Awaited<ReturnType<typeof entries>> = [];
+      for (let i = 0; i < 50; i++) {
+        writes = (await entries()).filter(e => e.action === 'kube.create');
+        if (writes.some(e => e.actor === PEOPLE.deployer.ref)) break;
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      expect(
+        writes.find(
+          e => e.details.path === cms.replace('/clusters/eks-p5/proxy', ''),
+        ),
+      ).toBeDefined();
+      expect(
+        writes
+          .filter(e => e.actor === PEOPLE.deployer.ref)
+          .map(e => e.details)
+          .pop(),
+      ).toEqual({
+        path: `/api/v1/namespaces/${ns.own}/configmaps`,
+        namespace: ns.own,
+        resource: 'configmaps',
+        name: null,
+        workspace: ns.own,
+        status: 201,
+        callerLeft: false,
+      });
+      expect(writes.some(e => e.actor === PEOPLE.viewer.ref)).toBe(false);
+    });
+
     it('lets only fleet admins create and delete workspaces', async () => {
       for (const person of PERSONS.filter(p => p !== 'fleetAdmin')) {
         const create = await fleet.call(

@@ -80,7 +80,9 @@ export function proxyRoutes(
     const grant = await access.authorize(req, name, attributes);
     if (!READ_VERBS.has(attributes.verb)) {
       // Every write, with who sent it and what the cluster answered.
-      res.on('finish', () => {
+      // 'close' comes also when the caller leaves before the answer: the
+      // write may have reached the cluster all the same.
+      res.once('close', () => {
         options
           .audit(name, grant.actor, `kube.${attributes.verb}`, {
             path: path.split('?')[0],
@@ -88,7 +90,8 @@ export function proxyRoutes(
             resource: attributes.resource ?? null,
             name: attributes.name ?? null,
             workspace: grant.workspace ?? null,
-            status: res.statusCode,
+            status: res.writableFinished ? res.statusCode : null,
+            callerLeft: !res.writableFinished,
           })
           .catch(error =>
             deps.logger.error(`audit of a proxied write failed: ${error}`),
