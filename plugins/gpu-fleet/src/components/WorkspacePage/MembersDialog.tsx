@@ -1,15 +1,10 @@
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-} from '@material-ui/core';
+import { Dialog, DialogContent, DialogTitle } from '@material-ui/core';
 import type { WorkspaceView } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { useId, useState } from 'react';
 import { ApiIssue, apiIssues } from '../../api/apiIssues';
 import { gpuFleetApiRef } from '../../api/GpuFleetApi';
+import { FormDialogActions } from '../WorkspaceForm/FormDialogActions';
 import { FormIssuesAlert } from '../WorkspaceForm/FormIssuesAlert';
 import { MemberRows } from '../WorkspaceForm/MemberRows';
 import {
@@ -77,20 +72,13 @@ export const MembersDialog = ({
           />
         </form>
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={saving}>
-          Cancel
-        </Button>
-        <Button
-          type="submit"
-          form={formId}
-          variant="contained"
-          color="primary"
-          disabled={saving}
-        >
-          {saving ? 'Saving…' : 'Save members'}
-        </Button>
-      </DialogActions>
+      <FormDialogActions
+        formId={formId}
+        busy={saving}
+        label="Save members"
+        busyLabel="Saving…"
+        onCancel={onClose}
+      />
     </Dialog>
   );
 };

@@ -1,13 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  Button,
-  Checkbox,
   Dialog,
-  DialogActions,
   DialogContent,
   DialogTitle,
-  FormControlLabel,
-  FormHelperText,
   TextField,
   Typography,
 } from '@material-ui/core';
@@ -20,7 +15,9 @@ import {
 import { useId, useState } from 'react';
 import { ApiIssue, apiIssues, issueAt } from '../../api/apiIssues';
 import { gpuFleetApiRef } from '../../api/GpuFleetApi';
+import { FormDialogActions } from '../WorkspaceForm/FormDialogActions';
 import { FormIssuesAlert } from '../WorkspaceForm/FormIssuesAlert';
+import { PrivilegedCheckbox } from '../WorkspaceForm/PrivilegedCheckbox';
 import { GpuQuotaRows } from '../WorkspaceForm/GpuQuotaRows';
 import { NodeSelectorRows } from '../WorkspaceForm/NodeSelectorRows';
 import { TolerationRows } from '../WorkspaceForm/TolerationRows';
@@ -166,19 +163,12 @@ export const SettingsDialog = ({
             v => set('description', v),
             'Optional.',
           )}
-          <FormControlLabel
-            control={
-              <Checkbox
-                checked={form.allowPrivileged}
-                onChange={e => set('allowPrivileged', e.target.checked)}
-              />
-            }
-            label="Allow privileged (RDMA) pods"
+          <PrivilegedCheckbox
+            checked={form.allowPrivileged}
+            onChange={checked => set('allowPrivileged', checked)}
+            error={privilegedError}
+            help="Sets the namespace to the privileged Pod Security level; only for tightly coupled training over RDMA."
           />
-          <FormHelperText error={!!privilegedError}>
-            {privilegedError ??
-              'Sets the namespace to the privileged Pod Security level; only for tightly coupled training over RDMA.'}
-          </FormHelperText>
           <GpuQuotaRows
             rows={form.gpuQuota}
             issues={issues}
@@ -259,20 +249,13 @@ export const SettingsDialog = ({
           />
         </form>
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={saving}>
-          Cancel
-        </Button>
-        <Button
-          type="submit"
-          form={formId}
-          variant="contained"
-          color="primary"
-          disabled={saving}
-        >
-          {saving ? 'Saving…' : 'Save settings'}
-        </Button>
-      </DialogActions>
+      <FormDialogActions
+        formId={formId}
+        busy={saving}
+        label="Save settings"
+        busyLabel="Saving…"
+        onCancel={onClose}
+      />
     </Dialog>
   );
 };

@@ -1,13 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  Button,
-  Checkbox,
   Dialog,
-  DialogActions,
   DialogContent,
   DialogTitle,
-  FormControlLabel,
-  FormHelperText,
   TextField,
 } from '@material-ui/core';
 import type { WorkspaceView } from '@gpu-fleet/plugin-gpu-fleet-common';
@@ -16,7 +11,9 @@ import { errorMessage } from '../../api/apiErrors';
 import { ApiIssue, apiIssues, issueAt } from '../../api/apiIssues';
 import { gpuFleetApiRef } from '../../api/GpuFleetApi';
 import { usePolledAsync } from '../../hooks/usePolledAsync';
+import { FormDialogActions } from '../WorkspaceForm/FormDialogActions';
 import { FormIssuesAlert } from '../WorkspaceForm/FormIssuesAlert';
+import { PrivilegedCheckbox } from '../WorkspaceForm/PrivilegedCheckbox';
 import { GpuQuotaRows } from '../WorkspaceForm/GpuQuotaRows';
 import { MemberRows } from '../WorkspaceForm/MemberRows';
 import { TolerationRows } from '../WorkspaceForm/TolerationRows';
@@ -183,19 +180,12 @@ export const CreateWorkspaceDialog = ({
             }
             inputProps={{ autoCapitalize: 'none', spellCheck: false }}
           />
-          <FormControlLabel
-            control={
-              <Checkbox
-                checked={form.allowPrivileged}
-                onChange={e => set('allowPrivileged', e.target.checked)}
-              />
-            }
-            label="Allow privileged (RDMA) pods"
+          <PrivilegedCheckbox
+            checked={form.allowPrivileged}
+            onChange={checked => set('allowPrivileged', checked)}
+            error={privilegedError}
+            help="Host network, IPC_LOCK and /dev/infiniband for tightly coupled training; the namespace gets the privileged Pod Security level."
           />
-          <FormHelperText error={!!privilegedError}>
-            {privilegedError ??
-              'Host network, IPC_LOCK and /dev/infiniband for tightly coupled training; the namespace gets the privileged Pod Security level.'}
-          </FormHelperText>
           <GpuQuotaRows
             rows={form.gpuQuota}
             issues={issues}
@@ -218,20 +208,13 @@ export const CreateWorkspaceDialog = ({
           />
         </form>
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button
-          type="submit"
-          form={formId}
-          variant="contained"
-          color="primary"
-          disabled={submitting}
-        >
-          {submitting ? 'Creating…' : 'Create workspace'}
-        </Button>
-      </DialogActions>
+      <FormDialogActions
+        formId={formId}
+        busy={submitting}
+        label="Create workspace"
+        busyLabel="Creating…"
+        onCancel={onClose}
+      />
     </Dialog>
   );
 };
