@@ -1,10 +1,12 @@
 import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { isDnsLabel } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { WebSocketServer } from 'ws';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { CloseCode, TunnelLimits, TunnelSession } from './TunnelSession';
+import { detachFromHttpServer } from './detachFromHttpServer';
 import {
   TunnelRequest,
   TunnelRequestError,
@@ -112,6 +114,9 @@ export class AgentGateway {
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
     const path = (url ?? '').split('?')[0];
     if (path !== this.connectPath) return false;
+    detachFromHttpServer(socket as Socket);
+    // Nobody else listens for errors on a detached socket until ws does.
+    socket.on('error', () => socket.destroy());
     this.authenticate(req)
       .then(clusterName => {
         if (!clusterName) {

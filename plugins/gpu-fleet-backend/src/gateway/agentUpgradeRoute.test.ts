@@ -8,6 +8,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import signalsPlugin from '@backstage/plugin-signals-backend';
+import { Server } from 'node:http';
 import Router from 'express-promise-router';
 import WebSocket, { WebSocketServer } from 'ws';
 import { connectTestAgent } from '../__testUtils__/testAgent';
@@ -73,7 +74,7 @@ function opens(url: string, timeoutMs = 4000): Promise<string> {
 
 describe('agent upgrades inside the router', () => {
   async function start() {
-    const { server } = await startTestBackend({
+    const { server: backend } = await startTestBackend({
       features: [
         gpuFleetPlugin,
         inRouterSocketPlugin,
@@ -83,7 +84,7 @@ describe('agent upgrades inside the router', () => {
         }),
       ],
     });
-    const port = server.port();
+    const port = backend.port();
     const base = `http://localhost:${port}/api/gpu-fleet`;
     // An ordinary request first: the old gateway took the server's upgrades from here on.
     const attached = await fetch(`${base}/clusters`, {
@@ -96,7 +97,7 @@ describe('agent upgrades inside the router', () => {
     });
     expect(attached.status).toBe(201);
     const { token } = await attached.json();
-    return { port, token: token as string };
+    return { port, token: token as string, backend };
   }
 
   it("leaves another plugin's in-router WebSocket working, and agents connect", async () => {
@@ -133,6 +134,63 @@ describe('agent upgrades inside the router', () => {
 
     const agent = await connectTestAgent(port, 'eks-p5', token);
     expect(agent.ws.readyState).toBe(WebSocket.OPEN);
+    agent.ws.close();
+  });
+});
+
+/**
+ * Runs the server's periodic check for requests whose headers never ended
+ * now, instead of waiting up to 30 seconds for its timer.
+ */
+function checkConnectionsNow(server: Server) {
+  const timer = Object.getOwnPropertySymbols(server)
+    .filter(s => s.description === 'http.server.connectionsCheckingInterval')
+    .map(s => (server as any)[s])[0];
+  expect(typeof timer?._onTimeout).toBe('function');
+  timer._onTimeout();
+}
+
+describe('an agent upgraded inside the router', () => {
+  it("survives the HTTP server's header timeout check", async () => {
+    const { server: backend } = await startTestBackend({
+      features: [
+        gpuFleetPlugin,
+        mockServices.rootConfig.factory({
+          data: { backend: { baseUrl: 'http://localhost:7007' } },
+        }),
+      ],
+    });
+    const port = backend.port();
+    const attached = await fetch(
+      `http://localhost:${port}/api/gpu-fleet/clusters`,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${mockCredentials.user.token()}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ name: 'eks-p5', provider: 'eks' }),
+      },
+    );
+    const { token } = await attached.json();
+    const agent = await connectTestAgent(port, 'eks-p5', token);
+
+    // Left to the HTTP parser, the agent's first frame reads as the start of
+    // a next request whose headers never end: after headersTimeout, Node
+    // answers it with a 408 written into the WebSocket.
+    backend.headersTimeout = 200;
+    backend.requestTimeout = 400;
+    const firstPong = new Promise(resolve => agent.ws.once('pong', resolve));
+    agent.ws.ping();
+    await firstPong;
+    await new Promise(r => setTimeout(r, 600));
+    checkConnectionsNow(backend);
+    await new Promise(r => setTimeout(r, 200));
+
+    expect(agent.ws.readyState).toBe(WebSocket.OPEN);
+    const pong = new Promise(resolve => agent.ws.once('pong', resolve));
+    agent.ws.ping();
+    await pong;
     agent.ws.close();
   });
 });
