@@ -10,6 +10,11 @@ const nodeInventorySchema = z.strictObject({
   name,
   nodePool: label.nullable(),
   gpuType: z.string().min(1).max(64).nullable(),
+  // Optional: agents before it did not send it.
+  gpuTypeLabel: z
+    .strictObject({ key: label.min(1), value: z.string().max(63) })
+    .nullable()
+    .optional(),
   gpuVendor: z.enum(['nvidia', 'amd']).nullable(),
   gpuCount: z.number().int().min(0).max(1024),
   gpuAllocated: z.number().int().min(0).max(1024),

@@ -29,6 +29,8 @@ export interface NodeInventory {
   nodePool: string | null;
   /** Normalised GPU type (H100, H200, A100-80GB, ...), or null for CPU nodes and unknown GPUs. */
   gpuType: string | null;
+  /** The node label that named the GPU type: what a node selector for that type matches. */
+  gpuTypeLabel?: { key: string; value: string } | null;
   gpuVendor: 'nvidia' | 'amd' | null;
   /** Allocatable `nvidia.com/gpu` or `amd.com/gpu`. */
   gpuCount: number;

@@ -71,6 +71,10 @@ describe('nodeInventoryFromNode', () => {
       name: 'ip-10-0-72-33.ec2.internal',
       nodePool: 'p5-h100-spot',
       gpuType: 'H100',
+      gpuTypeLabel: {
+        key: 'node.kubernetes.io/instance-type',
+        value: 'p5.48xlarge',
+      },
       gpuVendor: 'nvidia',
       gpuCount: 8,
       gpuAllocated: 4,
@@ -133,6 +137,11 @@ describe('nodeInventoryFromNode', () => {
     expect(inv).toMatchObject({
       nodePool: 'a3-spot',
       gpuType: 'H100',
+      // The accelerator label, not the instance type, picks GKE's GPU nodes.
+      gpuTypeLabel: {
+        key: 'cloud.google.com/gke-accelerator',
+        value: 'nvidia-h100-80gb',
+      },
       gpuCount: 8,
       capacityType: 'spot',
       instanceType: 'a3-highgpu-8g',

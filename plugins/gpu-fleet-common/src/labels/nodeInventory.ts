@@ -69,12 +69,19 @@ function readGpuLabel(
 function gpuTypeOf(
   labels: Record<string, string>,
   gpuTypeLabels: string[],
-): { type: string; vendor: GpuVendor | null } | undefined {
+):
+  | {
+      type: string;
+      vendor: GpuVendor | null;
+      label: { key: string; value: string };
+    }
+  | undefined {
   for (const label of gpuTypeLabels) {
     const value = labels[label];
     if (!value?.trim()) continue;
-    const found = readGpuLabel(label, value);
-    if (!found) continue;
+    const read = readGpuLabel(label, value);
+    if (!read) continue;
+    const found = { ...read, label: { key: label, value } };
     if (found.type === 'A100') {
       const memory = labels[GFD_MEMORY_LABEL];
       return {
@@ -129,6 +136,7 @@ export function nodeInventoryFromNode(
     name: node.metadata?.name ?? '',
     nodePool: firstLabel(labels, profile.nodePoolLabels),
     gpuType: gpu?.type ?? null,
+    gpuTypeLabel: gpu?.label ?? null,
     gpuVendor,
     gpuCount: nvidiaGpus > 0 ? nvidiaGpus : amdGpus,
     gpuAllocated: options.gpuAllocated ?? 0,
