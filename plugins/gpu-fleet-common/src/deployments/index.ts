@@ -8,3 +8,4 @@ export * from './privilegedUse';
 export * from './renderVllm';
 export * from './renderMpiJob';
 export * from './renderDeployment';
+export * from './deploymentApi';
