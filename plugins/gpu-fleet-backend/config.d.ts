@@ -110,6 +110,21 @@ export interface Config {
         retention?: HumanDuration | string;
       };
     };
+    gitops?: {
+      /**
+       * The GitOps repository deployments are committed to: any Git URL the
+       * backend can push to (credentials in the URL or git's own helpers),
+       * or a local path, where a bare repository is created on first start.
+       * Default: gpu-fleet/gitops.git in the machine's temporary directory.
+       */
+      url?: string;
+      /** Branch commits go to. Default main. */
+      branch?: string;
+      /** Where the backend keeps its working clone. Default: the temporary directory. */
+      workingDirectory?: string;
+      /** The URL Argo CD on clusters with the argocd add-on reads; default url. */
+      argoRepoUrl?: string;
+    };
     clusterTokens?: {
       /**
        * How long a cluster token stays valid after it is issued or rotated;

@@ -5,12 +5,14 @@ import { InventoryReporter } from './inventory/InventoryReporter';
 import { KubeApiForwarder } from './KubeApiForwarder';
 import { PrerequisiteChecker } from './prerequisites/PrerequisiteChecker';
 import { DEFAULT_PREREQUISITE_SETTINGS } from './prerequisites/prerequisiteSettings';
+import { DeploymentStatusReporter } from './status/DeploymentStatusReporter';
 
 export { readAgentConfig, AgentConfigError } from './agentConfig';
 export { AgentConnection } from './AgentConnection';
 export { KubeApiForwarder } from './KubeApiForwarder';
 export { PrerequisiteChecker } from './prerequisites/PrerequisiteChecker';
 export { InventoryReporter } from './inventory/InventoryReporter';
+export { DeploymentStatusReporter } from './status/DeploymentStatusReporter';
 
 const log = (level: string) => (message: string) =>
   process.stdout.write(`${new Date().toISOString()} ${level} ${message}\n`);
@@ -37,10 +39,18 @@ export function main() {
     report => session?.sendReport('inventory', report),
     { logger },
   );
+  const status = new DeploymentStatusReporter(
+    kube.kubeConfig,
+    report => session?.sendReport('status', report),
+    { logger },
+  );
   const connection = new AgentConnection(config, kube, {
     agentVersion: process.env.GPU_FLEET_AGENT_VERSION ?? '0.1.0',
     logger,
-    onWelcome: () => inventory.resnapshot(),
+    onWelcome: () => {
+      inventory.resnapshot();
+      status.resnapshot();
+    },
     prerequisites: {
       run: () => checker.run(),
       intervalMs: settings.intervalMs,
@@ -51,8 +61,12 @@ export function main() {
   inventory
     .start()
     .catch(error => logger.warn(`inventory: ${(error as Error).message}`));
+  status
+    .start()
+    .catch(error => logger.warn(`status: ${(error as Error).message}`));
   const stop = () => {
     inventory.stop().catch(() => undefined);
+    status.stop().catch(() => undefined);
     connection.stop();
     kube.close();
     setTimeout(() => process.exit(0), 500).unref();

@@ -175,6 +175,14 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   builtin({
     group: '',
     version: 'v1',
+    plural: 'persistentvolumeclaims',
+    kind: 'PersistentVolumeClaim',
+    shortNames: ['pvc'],
+    subresources: ['status'],
+  }),
+  builtin({
+    group: '',
+    version: 'v1',
     plural: 'events',
     kind: 'Event',
     shortNames: ['ev'],

@@ -17,6 +17,7 @@ import { sampleCapacity } from './capacity/capacityHistory';
 import { InventoryService } from './capacity/InventoryService';
 import { InventoryStore } from './capacity/InventoryStore';
 import { AgentGateway } from './gateway/AgentGateway';
+import { DeploymentStatusStore } from './deployments/DeploymentStatusStore';
 import { agentUpgradeRoute } from './gateway/agentUpgradeRoute';
 import { ClusterTunnels } from './gateway/ClusterTunnels';
 import { ReplicaClient } from './gateway/ReplicaClient';
@@ -31,6 +32,10 @@ import { readAuthorizationCacheTtlMs } from './routes/proxyAuthorization';
 import { readMaxProxyBodyBytes } from './routes/requestBodies';
 import { createProxyRouter, createRouter } from './routes/router';
 import { FleetAuthorizer } from './permissions/FleetAuthorizer';
+import { DeploymentService } from './deployments/DeploymentService';
+import { DeploymentStore } from './deployments/DeploymentStore';
+import { GitOpsRepository } from './deployments/GitOpsRepository';
+import { readGitOpsConfig } from './deployments/gitopsConfig';
 import { WorkspaceKube } from './workspaces/workspaceKube';
 import { WorkspaceService } from './workspaces/WorkspaceService';
 import { WorkspaceStore } from './workspaces/WorkspaceStore';
@@ -138,11 +143,13 @@ export const gpuFleetPlugin = createBackendPlugin({
         });
 
         const baseUrl = await deps.discovery.getBaseUrl('gpu-fleet');
+        const deploymentStatusStore = new DeploymentStatusStore(knex);
         const gateway = new AgentGateway(
           registry,
           DEFAULT_TUNNEL_LIMITS,
           deps.logger,
           `${new URL(baseUrl).pathname}/agent/connect`,
+          { statusSink: deploymentStatusStore },
         );
 
         // Each replica records the sessions it holds, so the others can reach them.
@@ -200,17 +207,48 @@ export const gpuFleetPlugin = createBackendPlugin({
           logger: deps.logger,
         });
 
+        const workspaceKube = new WorkspaceKube(tunnels);
+        const workspaces = new WorkspaceService(
+          workspaceStore,
+          registry,
+          clusterStore,
+          workspaceKube,
+        );
+        const gitops = readGitOpsConfig(deps.config);
+        const deployments = new DeploymentService({
+          store: new DeploymentStore(knex),
+          repo: await GitOpsRepository.open(gitops, deps.logger),
+          workspaces,
+          registry,
+          inventory,
+          kube: workspaceKube,
+          logger: deps.logger,
+          argoRepoUrl: gitops.argoRepoUrl,
+        });
+        // Deliveries a stopped backend left unfinished, and ones a cluster
+        // was offline for, are picked up again.
+        await deps.scheduler.scheduleTask({
+          id: 'gpu-fleet-deployment-delivery',
+          frequency: { seconds: 15 },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 1 },
+          scope: 'local',
+          fn: () => deployments.resumeUnfinished(),
+        });
+
         deps.httpRouter.use(
           createRouter(registry, gateway, {
             ...deps,
             authorizer,
             workspaceStore,
-            workspaces: new WorkspaceService(
-              workspaceStore,
-              registry,
-              clusterStore,
-              new WorkspaceKube(tunnels),
-            ),
+            workspaces,
+            deployments,
+            deploymentStatus: async record =>
+              (await deploymentStatusStore.get(
+                record.cluster,
+                record.namespace,
+                record.name,
+              )) ?? null,
             proxy,
             kubectlEndpoint: kubectl.endpoint,
             maxProxyBodyBytes,

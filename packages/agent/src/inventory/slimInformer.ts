@@ -73,9 +73,11 @@ export function makeSlimInformer<K extends KubernetesObject, T>(options: {
     limit: number;
     _continue?: string;
     fieldSelector?: string;
+    labelSelector?: string;
   }) => Promise<ListPage<K>>;
   slim: (obj: K) => SlimObject<T>;
   fieldSelector?: string;
+  labelSelector?: string;
   pageSize: number;
 }): ListWatch<SlimObject<T>> {
   const list = async (): Promise<KubernetesListObject<SlimObject<T>>> => {
@@ -87,6 +89,7 @@ export function makeSlimInformer<K extends KubernetesObject, T>(options: {
         limit: options.pageSize,
         _continue: next,
         fieldSelector: options.fieldSelector,
+        labelSelector: options.labelSelector,
       });
       for (const item of page.items) items.push(options.slim(item));
       metadata = page.metadata;
@@ -99,7 +102,7 @@ export function makeSlimInformer<K extends KubernetesObject, T>(options: {
     new SlimmingWatch(options.kubeConfig, options.slim),
     list,
     false,
-    undefined,
+    options.labelSelector,
     options.fieldSelector,
   );
 }

@@ -181,7 +181,10 @@ describe.each(databases.eachSupportedId())(
       healthy.send({
         type: 'Report',
         streamId: 0,
-        payload: { kind: 'status', body: {} },
+        payload: {
+          kind: 'status',
+          body: { snapshot: true, deployments: [], removed: [] },
+        },
       });
       healthy.ws.close();
       expect((await healthy.closed).code).toBe(1005);

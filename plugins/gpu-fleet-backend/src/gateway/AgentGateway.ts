@@ -43,6 +43,11 @@ export interface InventorySink {
   applyReport(clusterName: string, body: unknown): Promise<void>;
 }
 
+/** Where deployment status reports go; a rejected report closes the session. */
+export interface StatusSink {
+  applyReport(clusterName: string, body: unknown): Promise<void>;
+}
+
 /** Holds every agent's live session on this replica: at most one per cluster. */
 export class AgentGateway {
   private hooks?: SessionHooks;
@@ -58,6 +63,7 @@ export class AgentGateway {
     private readonly limits: TunnelLimits,
     private readonly logger: LoggerService,
     private readonly connectPath: string,
+    private readonly options: { statusSink?: StatusSink } = {},
   ) {
     // ws enforces the frame limit itself and closes with 1009.
     this.server = new WebSocketServer({
@@ -186,6 +192,10 @@ export class AgentGateway {
     if (inventory) {
       inventory.sessionStarted(clusterName);
       session.inventorySink = body => inventory.applyReport(clusterName, body);
+    }
+    const status = this.options.statusSink;
+    if (status) {
+      session.statusSink = body => status.applyReport(clusterName, body);
     }
     // Registered first, so the old session's close does not mark it disconnected.
     this.sessions.set(clusterName, session);

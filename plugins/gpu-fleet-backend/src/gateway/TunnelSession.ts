@@ -58,6 +58,8 @@ export class TunnelSession {
   private welcomeAfter: Promise<unknown> = Promise.resolve();
   /** Takes the agent's inventory reports; a rejection ends the session. */
   inventorySink?: (body: unknown) => Promise<void>;
+  /** Takes the agent's deployment status reports; a rejection ends the session. */
+  statusSink?: (body: unknown) => Promise<void>;
 
   constructor(
     readonly clusterName: string,
@@ -350,9 +352,13 @@ export class TunnelSession {
             this.clusterName,
             parsed.data,
           );
-        } else if (frame.payload.kind === 'inventory' && this.inventorySink) {
+        } else {
+          const sink =
+            frame.payload.kind === 'inventory'
+              ? this.inventorySink
+              : this.statusSink;
           try {
-            await this.inventorySink(frame.payload.body);
+            await sink?.(frame.payload.body);
           } catch (error) {
             // The agent starts a new session with a fresh snapshot.
             this.close(

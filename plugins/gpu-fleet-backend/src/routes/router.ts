@@ -15,6 +15,8 @@ import { WorkspaceLookup } from '../proxyAccess/WorkspaceLookup';
 import { ClusterStore } from '../registry/ClusterStore';
 import { WorkspaceService } from '../workspaces/WorkspaceService';
 import { workspaceRoutes } from './workspaceRoutes';
+import { deploymentRoutes, DeploymentStatusSource } from './deploymentRoutes';
+import { DeploymentService } from '../deployments/DeploymentService';
 import { proxyRoutes } from './proxyRoutes';
 import { replicaRoutes } from './replicaRoutes';
 import { tokenRoutes } from './tokenRoutes';
@@ -89,6 +91,8 @@ export function createRouter(
       historyIntervalMs: number;
     };
     workspaces: WorkspaceService;
+    deployments: DeploymentService;
+    deploymentStatus: DeploymentStatusSource;
   },
 ) {
   const router = Router();
@@ -100,6 +104,7 @@ export function createRouter(
   router.use(tokenRoutes(registry, deps));
   router.use(kubeconfigRoutes(registry, deps));
   router.use(workspaceRoutes(deps.workspaces, deps));
+  router.use(deploymentRoutes(deps.deployments, deps));
   router.use(
     capacityRoutes(
       deps.capacity.inventory,

@@ -39,7 +39,8 @@ async function readJson(body: Readable): Promise<any> {
   }
 }
 
-function pathOf(object: KubeObject): string {
+/** The API path of an object; the kinds GPU Fleet applies all form their plural with an "s". */
+export function pathOf(object: KubeObject): string {
   const { name, namespace } = object.metadata;
   const [group, version] = object.apiVersion.includes('/')
     ? object.apiVersion.split('/')
@@ -70,7 +71,7 @@ export class WorkspaceKube {
     } catch (error) {
       if (error instanceof TunnelRequestError && error.status === 503) {
         throw new ServiceUnavailableError(
-          `cluster '${cluster}' is not connected: its workspace namespace cannot be changed now`,
+          `cluster '${cluster}' is not connected: nothing there can be changed until its agent is back`,
         );
       }
       throw error;

@@ -1,4 +1,5 @@
 import type { DeploymentManifest } from './manifestSchema';
+import type { ObservedDeployment } from './deploymentStatus';
 import type { UnmetRequirement } from './placementRequirements';
 
 /**
@@ -27,6 +28,8 @@ export interface DeploymentDelivery {
 
 /** A deployment as the backend records it. */
 export interface DeploymentRecord {
+  /** Tells this deployment from an earlier one of the same name. */
+  uid: string;
   workspace: string;
   name: string;
   kind: DeploymentManifest['kind'];
@@ -101,4 +104,10 @@ export interface RevisionDiff {
   previousCommit: string | null;
   /** Unified diff of the deployment's folder. */
   diff: string;
+}
+
+/** A deployment as the API answers: its record, what the cluster reports, and the caller's rights. */
+export interface DeploymentView extends DeploymentRecord {
+  status: ObservedDeployment | null;
+  access: DeploymentAccess;
 }

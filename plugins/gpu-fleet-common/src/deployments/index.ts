@@ -9,3 +9,6 @@ export * from './renderVllm';
 export * from './renderMpiJob';
 export * from './renderDeployment';
 export * from './deploymentApi';
+export * from './deploymentStatus';
+export * from './deploymentObservations';
+export * from './summariseDeployment';

@@ -3,7 +3,11 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AgentConnection, KubeApiForwarder } from '@gpu-fleet/agent';
+import {
+  AgentConnection,
+  InventoryReporter,
+  KubeApiForwarder,
+} from '@gpu-fleet/agent';
 import { startSimulator, writeKubeconfig } from '@gpu-fleet/k8s-simulator';
 // The matrix needs the real GPU Fleet backend under the policy it tests.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
@@ -54,7 +58,13 @@ export type Person = keyof typeof PEOPLE;
 export async function startPolicyFleet(
   knex: Knex,
   dir: string,
-  options: { agentRights?: 'full' | 'read-only' } = {},
+  options: {
+    agentRights?: 'full' | 'read-only';
+    /** The agent also reports GPU inventory, as deployments need. */
+    inventory?: boolean;
+    /** More of gpuFleet's config. */
+    gpuFleet?: Record<string, unknown>;
+  } = {},
 ) {
   const tokens = await TestUserTokens.create();
   const backend = await startTestBackend({
@@ -71,6 +81,7 @@ export async function startPolicyFleet(
           permission: { enabled: true },
           gpuFleet: {
             admins: ['group:default/ml-platform'],
+            ...options.gpuFleet,
           },
         },
       }),
@@ -90,15 +101,6 @@ export async function startPolicyFleet(
     })}`;
   }
 
-  const sim = await startSimulator({
-    scenario: path.resolve(
-      require.resolve('@gpu-fleet/k8s-simulator/package.json'),
-      '../scenarios/eks-p5.yaml',
-    ),
-    agentRights: options.agentRights,
-  });
-  const kubeconfig = path.join(dir, 'eks-p5.kubeconfig');
-  writeKubeconfig(sim.url, kubeconfig, 'eks-p5');
   const call = (
     method: string,
     route: string,
@@ -114,33 +116,76 @@ export async function startPolicyFleet(
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  const attach = await call('POST', '/clusters', as.fleetAdmin, {
-    name: 'eks-p5',
-    provider: 'eks',
-  });
-  const attached = await attach.json();
-  if (attach.status !== 201) {
-    throw new Error(
-      `attach answered ${attach.status}: ${JSON.stringify(attached)}`,
+  const stops: Array<() => Promise<void>> = [];
+  /** Attaches a simulated cluster of a demo scenario, served by a real agent. */
+  async function attachCluster(
+    name: string,
+    provider: string,
+    scenario: string,
+    agentOptions: {
+      inventory?: boolean;
+      agentRights?: 'full' | 'read-only';
+    } = {},
+  ) {
+    const sim = await startSimulator({
+      scenario: path.resolve(
+        require.resolve('@gpu-fleet/k8s-simulator/package.json'),
+        `../scenarios/${scenario}.yaml`,
+      ),
+      agentRights: agentOptions.agentRights,
+      // Pods start at once: tests wait on state, not on time.
+      ...({ kubeletStartDelayMs: 20 } as object),
+    });
+    const kubeconfig = path.join(dir, `${name}.kubeconfig`);
+    writeKubeconfig(sim.url, kubeconfig, name);
+    const attach = await call('POST', '/clusters', as.fleetAdmin, {
+      name,
+      provider,
+    });
+    const attached = await attach.json();
+    if (attach.status !== 201) {
+      throw new Error(
+        `attach answered ${attach.status}: ${JSON.stringify(attached)}`,
+      );
+    }
+    let welcomed!: () => void;
+    const connected = new Promise<void>(r => (welcomed = r));
+    const kube = KubeApiForwarder.fromEnvironment(kubeconfig);
+    let agent: AgentConnection | undefined = undefined;
+    const inventory = agentOptions.inventory
+      ? new InventoryReporter(kube.kubeConfig, report =>
+          agent?.sendReport('inventory', report),
+        )
+      : undefined;
+    agent = new AgentConnection(
+      {
+        controlPlaneUrl: `ws://localhost:${port}/api/gpu-fleet/agent/connect`,
+        clusterName: name,
+        token: attached.token,
+      },
+      kube,
+      {
+        agentVersion: '0.1.0',
+        logger: { info: () => {}, warn: () => {} },
+        onWelcome: () => {
+          inventory?.resnapshot();
+          welcomed();
+        },
+      },
     );
+    agent.start();
+    await inventory?.start();
+    await connected;
+    stops.push(async () => {
+      await inventory?.stop();
+      agent?.stop();
+      kube.close();
+      await sim.close();
+    });
+    return { sim, agent: agent! };
   }
-  let welcomed!: () => void;
-  const connected = new Promise<void>(r => (welcomed = r));
-  const agent = new AgentConnection(
-    {
-      controlPlaneUrl: `ws://localhost:${port}/api/gpu-fleet/agent/connect`,
-      clusterName: 'eks-p5',
-      token: attached.token,
-    },
-    KubeApiForwarder.fromEnvironment(kubeconfig),
-    {
-      agentVersion: '0.1.0',
-      logger: { info: () => {}, warn: () => {} },
-      onWelcome: () => welcomed(),
-    },
-  );
-  agent.start();
-  await connected;
+
+  const { sim } = await attachCluster('eks-p5', 'eks', 'eks-p5', options);
 
   return {
     base,
@@ -148,9 +193,9 @@ export async function startPolicyFleet(
     refused,
     call,
     sim,
+    attachCluster,
     async stop() {
-      agent.stop();
-      await sim.close();
+      for (const stop of stops.reverse()) await stop();
       await backend.stop();
     },
   };
