@@ -282,6 +282,58 @@ describe.each(databases.eachSupportedId())(
       expect(text).toContain('+  replicas: 2');
     });
 
+    it('serialises concurrent changes to one deployment: each is a revision with its own commit, in order', async () => {
+      const before = gitState(gitUrl).log.length;
+      const images = ['a', 'b', 'c', 'd'].map(
+        tag => `vllm/vllm-openai:v0.6.4-${tag}`,
+      );
+      const answers = await Promise.all(
+        images.map(image =>
+          fleet.call(
+            'PUT',
+            `/workspaces/${WORKSPACE}/deployments/llama`,
+            fleet.as.deployer,
+            vllm({ image, replicas: { min: 2, max: 2 } }),
+          ),
+        ),
+      );
+      expect(answers.map(a => a.status)).toEqual([200, 200, 200, 200]);
+      const { items } = await (
+        await fleet.call(
+          'GET',
+          `/workspaces/${WORKSPACE}/deployments/llama/revisions`,
+          fleet.as.viewer,
+        )
+      ).json();
+      const latest = items.slice(0, 4);
+      expect(latest.map((r: any) => r.revision)).toEqual([6, 5, 4, 3]);
+      const git = gitState(gitUrl);
+      expect(git.log).toHaveLength(before + 4);
+      // Git holds them in revision order, each commit naming its revision.
+      expect(git.log.slice(0, 4).map(l => l.split('|')[0])).toEqual(
+        latest.map((r: any) => r.commit),
+      );
+      const image = (revision: any) => revision.manifest.image as string;
+      const last = await (
+        await fleet.call(
+          'GET',
+          `/workspaces/${WORKSPACE}/deployments/llama`,
+          fleet.as.viewer,
+        )
+      ).json();
+      expect(last).toMatchObject({
+        revision: 6,
+        appliedRevision: 6,
+        appliedCommit: latest[0].commit,
+        delivery: { state: 'applied' },
+      });
+      const live = onCluster('Deployment', 'apps/v1', 'llama')! as any;
+      expect(live.spec.template.spec.containers[0].image).toBe(
+        image(latest[0]),
+      );
+      expect(new Set(latest.map(image))).toEqual(new Set(images));
+    });
+
     it('lists every unmet requirement before a retarget, changes nothing while any is left, and moves once fixed', async () => {
       await fleet.attachCluster('lambda-h200', 'lambda', 'lambda-h200', {
         inventory: true,
@@ -340,8 +392,8 @@ describe.each(databases.eachSupportedId())(
       expect(moved.status).toBe(200);
       expect(body).toMatchObject({
         cluster: 'lambda-h200',
-        revision: 3,
-        appliedRevision: 3,
+        revision: 7,
+        appliedRevision: 7,
         delivery: { state: 'applied' },
       });
       const git = gitState(gitUrl);
@@ -363,7 +415,11 @@ describe.each(databases.eachSupportedId())(
       expect(
         revisions.items.map((r: any) => [r.revision, r.action, r.cluster]),
       ).toEqual([
-        [3, 'retarget', 'lambda-h200'],
+        [7, 'retarget', 'lambda-h200'],
+        [6, 'update', 'eks-p5'],
+        [5, 'update', 'eks-p5'],
+        [4, 'update', 'eks-p5'],
+        [3, 'update', 'eks-p5'],
         [2, 'update', 'eks-p5'],
         [1, 'create', 'eks-p5'],
       ]);
