@@ -43,8 +43,11 @@ export const BENCH_USER = 'user:default/bench';
  * HTTP, as it would in the portal; the user is no fleet admin, so every
  * request is decided on its namespace's workspace. `apiToken` is a static
  * external access token for the set-up calls (a service, allowed).
+ * `gpuFleet` adds to gpuFleet's config, e.g. the GitOps repository.
  */
-export async function startBenchBackend() {
+export async function startBenchBackend(
+  options: { gpuFleet?: Record<string, unknown> } = {},
+) {
   // backend.listen cannot take port 0 and still tell discovery its address.
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -52,7 +55,7 @@ export async function startBenchBackend() {
   const config = new ConfigReader({
     app: { baseUrl },
     permission: { enabled: true },
-    gpuFleet: { admins: [] },
+    gpuFleet: { admins: [], ...options.gpuFleet },
     auth: {
       environment: 'development',
       providers: {

@@ -18,20 +18,26 @@ export interface MemoryRow {
   after: ProcessMemory;
 }
 
-const MiB = (bytes: number | undefined) =>
+export const MiB = (bytes: number | undefined) =>
   bytes === undefined ? '-' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-const fixed = (value: number, digits: number) =>
+export const fixed = (value: number, digits: number) =>
   Number.isFinite(value) ? value.toFixed(digits) : '-';
 
-function renderTable(header: string[], rows: string[][]): string[] {
+export function renderTable(
+  header: string[],
+  rows: string[][],
+  nameColumns = 2,
+): string[] {
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map(r => r[i].length)),
   );
   // Names left-aligned, figures right-aligned.
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .map((c, i) =>
+        i < nameColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]),
+      )
       .join('  ');
   return [
     line(header),

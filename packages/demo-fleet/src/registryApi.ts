@@ -17,7 +17,8 @@ export class RegistryApi {
     return (await this.json(response, `get ${name}`)) as Cluster;
   }
 
-  async attach(cluster: DemoCluster): Promise<string> {
+  /** Attaches with the given add-ons, or the provider's defaults when none are given. */
+  async attach(cluster: DemoCluster, addons?: string[]): Promise<string> {
     const response = await this.call('POST', '/clusters', {
       name: cluster.name,
       provider: cluster.provider,
@@ -25,6 +26,7 @@ export class RegistryApi {
       region: cluster.region,
       description: cluster.description,
       labels: { 'gpu-fleet.io/demo': 'true' },
+      ...(addons ? { addons } : {}),
     });
     const body = (await this.json(
       response,
@@ -55,6 +57,13 @@ export class RegistryApi {
         ...settings,
       }),
       `update workspace ${name}`,
+    );
+  }
+
+  async setAddons(name: string, addons: string[]): Promise<void> {
+    await this.json(
+      await this.call('PATCH', `/clusters/${name}`, { addons }),
+      `set ${name}'s add-ons`,
     );
   }
 

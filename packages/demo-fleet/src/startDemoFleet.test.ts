@@ -92,6 +92,25 @@ describe('startDemoFleet', () => {
       expect(cluster.kubernetesVersion).toMatch(/^v1\.\d+/);
     }
 
+    // The registry's add-ons are the scenario's, and the simulator serves the CRDs of those it models.
+    for (const { cluster, simulator } of fleet.clusters) {
+      const addons = byName.get(cluster.name)!.addons;
+      expect(addons).toEqual(simulator.scenario!.addons);
+      for (const [addon, groupVersion] of [
+        ['keda', 'keda.sh/v1alpha1'],
+        ['argocd', 'argoproj.io/v1alpha1'],
+        ['kueue', 'kueue.x-k8s.io/v1beta1'],
+      ]) {
+        const served = await fetch(`${simulator.url}/apis/${groupVersion}`);
+        expect([addon, served.status]).toEqual([
+          addon,
+          (addons as string[]).includes(addon) ? 200 : 404,
+        ]);
+      }
+    }
+    // Autoscaled vLLM services (the ml-inference workspace) need KEDA on Lambda.
+    expect(byName.get('lambda-h200')!.addons).toContain('keda');
+
     // Nodes come from each cluster's own simulator, through the tunnel.
     const nodes = await fetch(
       `${baseUrl}/api/gpu-fleet/clusters/oke-bm-h100/proxy/api/v1/nodes`,
@@ -174,6 +193,19 @@ describe('startDemoFleet', () => {
     });
     await fleet.waitUntilConnected();
     await fleet.stop();
+    // Someone changed the add-ons meanwhile; the next start brings them back to the scenario's.
+    const changed = await fetch(
+      `${baseUrl}/api/gpu-fleet/clusters/lambda-h200`,
+      {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${apiToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ addons: ['cert-manager'] }),
+      },
+    );
+    expect(changed.status).toBe(200);
 
     fleet = await startDemoFleet({
       baseUrl,
@@ -189,6 +221,15 @@ describe('startDemoFleet', () => {
     ).then(r => r.json());
     expect(audit.items.map((e: { action: string }) => e.action)).toContain(
       'token.rotated',
+    );
+    const cluster = await fetch(
+      `${baseUrl}/api/gpu-fleet/clusters/lambda-h200`,
+      {
+        headers: { authorization: `Bearer ${apiToken}` },
+      },
+    ).then(r => r.json());
+    expect(cluster.addons).toEqual(
+      fleet.clusters[0].simulator.scenario!.addons,
     );
   });
 });

@@ -84,10 +84,19 @@ export async function startDemoFleet(
       const kubeconfig = path.join(demoDir, `${cluster.name}.kubeconfig`);
       writeKubeconfig(simulator.url, kubeconfig, cluster.name);
 
+      // The registry records the add-ons whose CRDs the simulated cluster serves.
+      const addons = simulator.scenario?.addons;
       const existing = await api.getCluster(cluster.name);
+      if (
+        existing &&
+        addons &&
+        [...existing.addons].sort().join() !== [...addons].sort().join()
+      ) {
+        await api.setAddons(cluster.name, addons);
+      }
       const token = existing
         ? await api.rotateToken(cluster.name)
-        : await api.attach(cluster);
+        : await api.attach(cluster, addons);
 
       const agentLog = path.join(demoDir, `${cluster.name}.agent.log`);
       const log = fs.openSync(agentLog, 'a');

@@ -102,4 +102,66 @@ describe('cli', () => {
       expect(await exited).toBe(0);
     }
   }, 20_000);
+
+  it('runs pods after --kubelet-start-delay-ms and refuses a --controllers value other than on or off', async () => {
+    const start = (...args: string[]) =>
+      spawn(
+        process.execPath,
+        [
+          '-r',
+          require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+          'src/cli.ts',
+          '--scenario',
+          'scenarios/oke-bm-h100.yaml',
+          '--port',
+          '0',
+          ...args,
+        ],
+        { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    const wrong = start('--controllers', 'maybe');
+    let stderr = '';
+    wrong.stderr.on('data', chunk => {
+      stderr += chunk;
+    });
+    expect(await new Promise(r => wrong.on('exit', r))).toBe(1);
+    expect(stderr).toContain('--controllers must be on or off, got maybe');
+
+    const child = start('--kubelet-start-delay-ms', '5');
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = '';
+        child.stdout.on('data', chunk => {
+          out += chunk;
+          if (out.includes('\n')) ok(out.split('\n')[0]);
+        });
+        child.on('exit', code => fail(new Error(`cli exited with ${code}`)));
+      });
+      const created = await fetch(`${url}/api/v1/namespaces/hpc/pods`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          metadata: { name: 'probe' },
+          spec: {
+            tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }],
+            containers: [{ name: 'main', image: 'busybox' }],
+          },
+        }),
+      });
+      expect(created.status).toBe(201);
+      let phase: string | undefined;
+      while (phase !== 'Running') {
+        await new Promise(r => setTimeout(r, 20));
+        const pod = await (
+          await fetch(`${url}/api/v1/namespaces/hpc/pods/probe`)
+        ).json();
+        phase = pod.status.phase;
+      }
+      expect(phase).toBe('Running');
+    } finally {
+      const exited = new Promise(r => child.on('exit', r));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  }, 20_000);
 });

@@ -4,11 +4,12 @@ import { AGENT_RIGHTS, isAgentRights } from './AccessRights';
 import { writeKubeconfig } from './kubeconfig';
 import { startSimulator } from './startSimulator';
 
-const USAGE = `Usage: k8s-simulator [--scenario file.yaml] [--port 0] [--host 127.0.0.1] [--kubeconfig path] [--cluster-name name] [--agent-rights full|read-only]
+const USAGE = `Usage: k8s-simulator [--scenario file.yaml] [--port 0] [--host 127.0.0.1] [--kubeconfig path] [--cluster-name name] [--agent-rights full|read-only] [--controllers on|off] [--kubelet-start-delay-ms 1500]
 
 Starts a Kubernetes API server simulator (for demos and tests, not a real
 Kubernetes) and prints its URL on stdout. --agent-rights read-only answers
-like a cluster whose GPU Fleet agent was installed without workspace rights.`;
+like a cluster whose GPU Fleet agent was installed without workspace rights.
+--controllers off stops the scheduler, kubelets and controllers from running.`;
 
 function parseArgs(argv: string[]): Record<string, string> {
   const args: Record<string, string> = {};
@@ -49,11 +50,28 @@ async function main() {
       )}, got ${agentRights}`,
     );
   }
+  const controllers = args.controllers ?? 'on';
+  if (controllers !== 'on' && controllers !== 'off') {
+    throw new Error(`--controllers must be on or off, got ${controllers}`);
+  }
+  const startDelay = args['kubelet-start-delay-ms'];
+  const kubeletStartDelayMs =
+    startDelay !== undefined ? Number(startDelay) : undefined;
+  if (
+    kubeletStartDelayMs !== undefined &&
+    !(Number.isInteger(kubeletStartDelayMs) && kubeletStartDelayMs >= 0)
+  ) {
+    throw new Error(
+      `--kubelet-start-delay-ms must be a whole number of milliseconds, got ${startDelay}`,
+    );
+  }
   const simulator = await startSimulator({
     port,
     host: args.host,
     scenario: args.scenario,
     agentRights,
+    controllers: controllers === 'on',
+    kubeletStartDelayMs,
   });
   process.stdout.write(`${simulator.url}\n`);
   const clusterName =

@@ -16,9 +16,11 @@ describe('@kubernetes/client-node against the simulator', () => {
   let kc: KubeConfig;
 
   beforeEach(async () => {
+    // API semantics only: no scheduler or kubelet adds events to the watches.
     sim = await startSimulator({
       port: 0,
       scenario: `${__dirname}/../scenarios/lambda-h200.yaml`,
+      controllers: false,
     });
     kc = new KubeConfig();
     kc.loadFromString(kubeconfigYaml(sim.url, 'lambda-h200'));

@@ -146,6 +146,13 @@ function defaultDeployment(obj: KubeObject) {
   defaultPodSpec(objectAt(template, 'spec'));
 }
 
+function defaultReplicaSet(obj: KubeObject) {
+  const spec = objectAt(obj, 'spec');
+  setDefault(spec, 'replicas', 1);
+  const template = objectAt(spec, 'template');
+  defaultPodSpec(objectAt(template, 'spec'));
+}
+
 function defaultNamespace(obj: KubeObject) {
   const labels = { ...(obj.metadata.labels ?? {}) };
   labels['kubernetes.io/metadata.name'] = obj.metadata.name!;
@@ -195,6 +202,9 @@ export function applyDefaults(
       break;
     case 'apps/Deployment':
       defaultDeployment(obj);
+      break;
+    case 'apps/ReplicaSet':
+      defaultReplicaSet(obj);
       break;
     case '/Namespace':
       defaultNamespace(obj);

@@ -17,6 +17,8 @@ export type {
   ScenarioTaint,
 } from './scenario';
 export { writeKubeconfig, kubeconfigYaml } from './kubeconfig';
+export { RUN_SECONDS_ANNOTATION } from './controllers/Kubelet';
+export { DEFAULT_KUBELET_START_DELAY_MS } from './controllers/startControllers';
 export { ClusterState } from './ClusterState';
 export type {
   DeleteResult,

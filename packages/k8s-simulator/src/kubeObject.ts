@@ -44,6 +44,14 @@ export function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The value if it is an object, else an empty one: for reading optional nested fields. */
+export const asObject = (value: unknown): JsonObject =>
+  isPlainObject(value) ? value : {};
+
+/** The objects in the value if it is an array, else none. */
+export const asList = (value: unknown): JsonObject[] =>
+  Array.isArray(value) ? value.filter(isPlainObject) : [];
+
 export function deepClone<T>(value: T): T {
   return value === undefined ? value : structuredClone(value);
 }

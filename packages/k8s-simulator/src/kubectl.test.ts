@@ -34,6 +34,7 @@ describe('kubectl against the simulator', () => {
     sim = await startSimulator({
       port: 0,
       scenario: resolve(__dirname, '..', 'scenarios', 'eks-p5.yaml'),
+      kubeletStartDelayMs: 20,
     });
     dir = mkdtempSync(join(tmpdir(), 'k8s-simulator-kubectl-'));
     writeKubeconfig(sim.url, join(dir, 'kubeconfig'), 'eks-p5');
@@ -273,15 +274,11 @@ data:
       spec: { containers: [{ name: 'main', image: 'busybox' }] },
     });
     await watch.waitForOutput(/ADDED\s+late-arrival\s+0\/1\s+Pending/);
-    sim.store.patchObject(
-      'v1',
-      'Pod',
-      'late-arrival',
-      'training',
-      { status: { phase: 'Running' } },
-      { subresource: 'status' },
+    // The scheduler places it on a system node and that node's kubelet starts it.
+    await watch.waitForOutput(
+      /MODIFIED\s+late-arrival\s+0\/1\s+ContainerCreating/,
     );
-    await watch.waitForOutput(/MODIFIED\s+late-arrival\s+0\/1\s+Running/);
+    await watch.waitForOutput(/MODIFIED\s+late-arrival\s+1\/1\s+Running/);
     sim.store.deleteObject('v1', 'Pod', 'late-arrival', 'training');
     await watch.waitForOutput(/DELETED\s+late-arrival/);
     watch.child.kill('SIGTERM');

@@ -212,6 +212,16 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
     hasGeneration: true,
   }),
   builtin({
+    group: 'apps',
+    version: 'v1',
+    plural: 'replicasets',
+    kind: 'ReplicaSet',
+    shortNames: ['rs'],
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+    hasGeneration: true,
+  }),
+  builtin({
     group: 'storage.k8s.io',
     version: 'v1',
     plural: 'storageclasses',

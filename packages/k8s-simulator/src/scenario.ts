@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { AGENT_RIGHTS, AgentRights, isAgentRights } from './AccessRights';
+import { addonCrds } from './addonCrds';
 import { ClusterState } from './ClusterState';
 import { isPlainObject, JsonObject, KubeObject } from './kubeObject';
 
@@ -101,6 +102,12 @@ export interface Scenario {
   objects?: KubeObject[];
   /** 'read-only': the agent was installed without workspace rights (default 'full'). */
   agentRights?: AgentRights;
+  /**
+   * Add-ons installed on the cluster, named as GPU Fleet names them (`keda`,
+   * `argocd`, `kueue`, `cert-manager`, ...). keda, argocd and kueue install
+   * their CRDs; the others are recorded only.
+   */
+  addons?: string[];
 }
 
 class ScenarioError extends Error {
@@ -157,6 +164,13 @@ export function parseScenario(doc: unknown, source = 'scenario'): Scenario {
       source,
       `agentRights must be one of ${AGENT_RIGHTS.join(', ')}`,
     );
+  }
+  if (
+    scenario.addons !== undefined &&
+    (!Array.isArray(scenario.addons) ||
+      scenario.addons.some(a => typeof a !== 'string' || !a))
+  ) {
+    throw new ScenarioError(source, 'addons must be a list of add-on names');
   }
   if (!Array.isArray(scenario.nodePools)) {
     throw new ScenarioError(source, 'nodePools must be a list');
@@ -563,6 +577,18 @@ export function applyScenario(
   ) => void,
 ): void {
   const options = { fieldManager: 'scenario' };
+  // CRDs first, so the scenario's own objects may be add-on resources.
+  for (const crd of addonCrds(scenario.addons ?? [])) {
+    if (
+      !state.store.has(
+        'apiextensions.k8s.io/customresourcedefinitions',
+        undefined,
+        crd.metadata.name!,
+      )
+    ) {
+      state.createObject(crd, { fieldManager: 'helm' });
+    }
+  }
   const wanted = new Set<string>();
   for (const ns of scenario.namespaces ?? []) {
     const spec = typeof ns === 'string' ? { name: ns } : ns;

@@ -20,7 +20,8 @@ describe('Kubernetes API simulator HTTP API', () => {
   ) => request(sim.url, method, path, options);
 
   beforeEach(async () => {
-    sim = await startSimulator({ port: 0 });
+    // API semantics only: objects change only when the test changes them.
+    sim = await startSimulator({ port: 0, controllers: false });
   });
 
   afterEach(async () => {

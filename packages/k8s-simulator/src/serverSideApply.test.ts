@@ -9,7 +9,8 @@ describe('server-side apply', () => {
     request(sim.url, 'PATCH', `${path}?${query}`, { body, contentType: APPLY });
 
   beforeEach(async () => {
-    sim = await startSimulator({ port: 0 });
+    // Without controllers, managedFields list only the test's own managers.
+    sim = await startSimulator({ port: 0, controllers: false });
   });
 
   afterEach(async () => {

@@ -3,6 +3,7 @@
 import { AddressInfo } from 'node:net';
 import { AccessRights, AgentRights } from './AccessRights';
 import { ClusterState } from './ClusterState';
+import { startControllers } from './controllers/startControllers';
 import { DEFAULT_KUBERNETES_VERSION } from './discovery';
 import { PodLogs } from './podLogs';
 import { DEFAULT_MAX_BODY_BYTES } from './requestBody';
@@ -34,6 +35,14 @@ export interface SimulatorOptions {
    * installed without workspace rights. Overrides the scenario's agentRights.
    */
   agentRights?: AgentRights;
+  /**
+   * Run the scheduler, kubelets, deployment/ReplicaSet/MPIJob controllers and
+   * garbage collector (default true). Off, objects only change when a client
+   * changes them.
+   */
+  controllers?: boolean;
+  /** How long a kubelet takes from binding to Running (default 1500 ms). */
+  kubeletStartDelayMs?: number;
 }
 
 /** @public */
@@ -71,8 +80,14 @@ export async function startSimulator(
       ? loadScenario(options.scenario)
       : options.scenario;
   const state = new ClusterState({ historySize: options.watchHistorySize });
-  // Before the scenario's objects, so its quotas count its pods.
+  // Before the scenario's objects, so its quotas count its pods and its pending pods get scheduled.
   const quotas = new ResourceQuotaController(state);
+  const controllers =
+    options.controllers === false
+      ? undefined
+      : startControllers(state, {
+          kubeletStartDelayMs: options.kubeletStartDelayMs,
+        });
   const rights = new AccessRights(
     options.agentRights ?? scenario?.agentRights ?? 'full',
   );
@@ -130,6 +145,7 @@ export async function startSimulator(
       closing ??= new Promise<void>(resolve => {
         watches.closeAll();
         quotas.stop();
+        controllers?.stop();
         logs.close();
         server.close(() => resolve());
         server.closeAllConnections();

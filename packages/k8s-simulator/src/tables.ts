@@ -73,10 +73,31 @@ const AGE: Column = {
   cell: age,
 };
 
+/** `Init:1/2` or `Init:<reason>` while init containers run, as kubectl prints it. */
+function initStatus(pod: KubeObject): string | undefined {
+  const statuses = arr(obj(pod.status).initContainerStatuses);
+  const total = arr(obj(pod.spec).initContainers).length;
+  for (const [i, cs] of statuses.entries()) {
+    const terminated = obj(obj(cs.state).terminated);
+    const waiting = obj(obj(cs.state).waiting);
+    if (Object.keys(terminated).length > 0) {
+      if (terminated.exitCode === 0) continue;
+      return `Init:${terminated.reason || 'Error'}`;
+    }
+    if (waiting.reason && waiting.reason !== 'PodInitializing') {
+      return `Init:${waiting.reason}`;
+    }
+    return `Init:${i}/${total}`;
+  }
+  return undefined;
+}
+
 function podStatus(pod: KubeObject): string {
   if (pod.metadata.deletionTimestamp) return 'Terminating';
   const status = obj(pod.status);
   if (typeof status.reason === 'string') return status.reason;
+  const init = initStatus(pod);
+  if (init) return init;
   for (const cs of arr(status.containerStatuses)) {
     const waiting = obj(obj(cs.state).waiting);
     const terminated = obj(obj(cs.state).terminated);
@@ -308,6 +329,65 @@ const DEPLOYMENT_COLUMNS: Column[] = [
       Object.entries(obj(obj(obj(d.spec).selector).matchLabels))
         .map(([k, v]) => `${k}=${v}`)
         .join(',') || '<none>',
+  },
+];
+
+function selectorSummary(o: KubeObject): string {
+  const selector = obj(obj(o.spec).selector);
+  const parts = Object.entries(obj(selector.matchLabels)).map(
+    ([k, v]) => `${k}=${v}`,
+  );
+  for (const e of arr(selector.matchExpressions)) {
+    const values = Array.isArray(e.values) ? e.values.join(',') : '';
+    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
+    else if (e.operator === 'Exists') parts.push(String(e.key));
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.join(',') || '<none>';
+}
+
+const REPLICASET_COLUMNS: Column[] = [
+  NAME,
+  {
+    name: 'Desired',
+    type: 'integer',
+    description: 'Number of desired pods.',
+    cell: r => Number(obj(r.spec).replicas ?? 0),
+  },
+  {
+    name: 'Current',
+    type: 'integer',
+    description: 'Number of actual pods.',
+    cell: r => Number(obj(r.status).replicas ?? 0),
+  },
+  {
+    name: 'Ready',
+    type: 'integer',
+    description: 'Number of ready pods.',
+    cell: r => Number(obj(r.status).readyReplicas ?? 0),
+  },
+  AGE,
+  {
+    name: 'Containers',
+    type: 'string',
+    priority: 1,
+    description: 'Names of each container in the template.',
+    cell: r => containerSummary(r, 'name'),
+  },
+  {
+    name: 'Images',
+    type: 'string',
+    priority: 1,
+    description: 'Images referenced by each container in the template.',
+    cell: r => containerSummary(r, 'image'),
+  },
+  {
+    name: 'Selector',
+    type: 'string',
+    priority: 1,
+    description: 'Label selector for pods.',
+    cell: selectorSummary,
   },
 ];
 
@@ -569,6 +649,8 @@ function columnsFor(type: ResourceType): Column[] {
       return NAMESPACE_COLUMNS;
     case 'apps/deployments':
       return DEPLOYMENT_COLUMNS;
+    case 'apps/replicasets':
+      return REPLICASET_COLUMNS;
     case '/services':
       return SERVICE_COLUMNS;
     case '/configmaps':

@@ -593,6 +593,7 @@ export function validateObject(
       validatePodSpec(obj.spec, 'spec', causes);
       break;
     case 'apps/Deployment':
+    case 'apps/ReplicaSet':
       validateDeployment(obj, causes);
       break;
     case '/Service':

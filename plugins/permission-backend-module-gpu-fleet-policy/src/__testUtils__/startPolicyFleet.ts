@@ -134,7 +134,7 @@ export async function startPolicyFleet(
       ),
       agentRights: agentOptions.agentRights,
       // Pods start at once: tests wait on state, not on time.
-      ...({ kubeletStartDelayMs: 20 } as object),
+      kubeletStartDelayMs: 20,
     });
     const kubeconfig = path.join(dir, `${name}.kubeconfig`);
     writeKubeconfig(sim.url, kubeconfig, name);
