@@ -82,6 +82,27 @@ describe('GitOpsRepository', () => {
     expect((await remoteFiles(bare)).log).toHaveLength(2);
   });
 
+  it('commits a burst of changes one commit each, and the same change once', async () => {
+    const bare = path.join(dir, 'gitops.git');
+    const repo = await open(bare);
+    const changes = Array.from({ length: 12 }, (_, i) =>
+      change({
+        path: `eks-p5/training/run-${i}`,
+        files: { 'mpijob.yaml': `run: ${i}\n` },
+        changeId: `training/run-${i}/1`,
+      }),
+    );
+    const commits = await Promise.all([
+      ...changes.map(c => repo.commit(c)),
+      repo.commit(changes[3]),
+    ]);
+    expect(new Set(commits).size).toBe(12);
+    expect(commits[12]).toBe(commits[3]);
+    const remote = await remoteFiles(bare);
+    expect(remote.log).toHaveLength(13);
+    expect(remote.files).toHaveLength(13);
+  });
+
   it('keeps every change when two writers commit at once', async () => {
     const bare = path.join(dir, 'gitops.git');
     const a = await open(bare, 'a');

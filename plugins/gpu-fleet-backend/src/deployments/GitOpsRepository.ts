@@ -27,6 +27,12 @@ export interface GitChange {
   changeId: string;
 }
 
+interface PendingChange {
+  change: GitChange;
+  resolve(commit: string): void;
+  reject(error: Error): void;
+}
+
 const COMMITTER = { name: 'GPU Fleet', email: 'gpu-fleet@localhost' };
 const CHANGE_TRAILER = 'Gpu-Fleet-Change';
 const PUSH_ATTEMPTS = 5;
@@ -51,6 +57,7 @@ function safeRelative(relative: string): string {
  */
 export class GitOpsRepository {
   private queue: Promise<unknown> = Promise.resolve();
+  private pending: PendingChange[] = [];
   private readonly clone: string;
 
   private constructor(
@@ -79,12 +86,19 @@ export class GitOpsRepository {
 
   /** Commits the change, or finds the commit an earlier try of it made; resolves with its id. */
   commit(change: GitChange): Promise<string> {
-    return this.serialised(() => this.commitNow(change));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ change, resolve, reject });
+      // Changes that queue up while a batch runs go out in the next one.
+      if (this.pending.length === 1) {
+        this.serialised(() => this.commitBatch()).catch(() => undefined);
+      }
+    });
   }
 
   /** The files under `folder` as `commit` holds them, by path relative to the folder. */
   readFiles(commit: string, folder: string): Promise<Record<string, string>> {
-    return this.serialised(async () => {
+    // Commits never change: reading one need not wait behind writers.
+    return (async () => {
       await this.ensureCommit(commit);
       const dir = safeRelative(folder);
       const names = (
@@ -107,7 +121,7 @@ export class GitOpsRepository {
         ]);
       }
       return files;
-    });
+    })();
   }
 
   /** What `commit` changed in `folders`, against the last commit before it that touched them. */
@@ -254,52 +268,104 @@ export class GitOpsRepository {
     return found.trim() || undefined;
   }
 
-  private async commitNow(change: GitChange): Promise<string> {
+  /** Which changes the remote branch already holds, by change id. */
+  private async landedChanges(): Promise<Map<string, string>> {
+    const log = await this.git([
+      'log',
+      this.remoteBranch,
+      `--format=%H%x09%(trailers:key=${CHANGE_TRAILER},valueonly,separator=%x2C)`,
+    ]);
+    const landed = new Map<string, string>();
+    for (const line of log.split('\n')) {
+      const [sha, ids] = line.split('\t');
+      for (const id of ids?.split(',') ?? []) {
+        if (id && !landed.has(id)) landed.set(id, sha);
+      }
+    }
+    return landed;
+  }
+
+  /**
+   * Commits every queued change, one commit each, and pushes them at once:
+   * a hundred changes cost one fetch and one push, not a hundred.
+   */
+  private async commitBatch() {
+    const batch = this.pending.splice(0);
     for (let attempt = 1; ; attempt++) {
-      await this.fetch();
-      const landed = await this.findLanded(change.changeId);
-      if (landed) return landed;
-      await this.git([
-        'checkout',
-        '--quiet',
-        '-B',
-        this.settings.branch,
-        this.remoteBranch,
-      ]);
-      await this.git(['reset', '--quiet', '--hard', this.remoteBranch]);
-      await this.git(['clean', '-fdq']);
-      await this.writeChange(change);
-      await this.git(['add', '-A']);
-      await this.git(
-        [
-          'commit',
-          '--quiet',
-          '--allow-empty',
-          '-m',
-          `${change.message}\n\n${CHANGE_TRAILER}: ${change.changeId}`,
-        ],
-        {
-          GIT_AUTHOR_NAME: change.author.name,
-          GIT_AUTHOR_EMAIL: change.author.email,
-        },
-      );
+      const made = new Map<PendingChange, string>();
+      const failed = new Map<PendingChange, Error>();
       try {
+        await this.fetch();
+        const landed = await this.landedChanges();
+        await this.git([
+          'checkout',
+          '--quiet',
+          '-B',
+          this.settings.branch,
+          this.remoteBranch,
+        ]);
+        await this.git(['clean', '-fdq']);
+        for (const item of batch) {
+          const earlier = landed.get(item.change.changeId);
+          if (earlier) {
+            made.set(item, earlier);
+            continue;
+          }
+          try {
+            const commit = await this.commitOne(item.change);
+            made.set(item, commit);
+            // The same change twice in one batch is committed once.
+            landed.set(item.change.changeId, commit);
+          } catch (error) {
+            failed.set(item, error as Error);
+            await this.git(['reset', '--quiet', '--hard', 'HEAD']);
+            await this.git(['clean', '-fdq']);
+          }
+        }
         await this.git([
           'push',
           '--quiet',
           'origin',
           `HEAD:refs/heads/${this.settings.branch}`,
         ]);
-        return (await this.git(['rev-parse', 'HEAD'])).trim();
       } catch (error) {
-        if (attempt >= PUSH_ATTEMPTS) throw error;
-        this.logger.info(
-          `GitOps push lost a race (${
-            (error as GitError).message
-          }); trying again`,
-        );
+        if (attempt < PUSH_ATTEMPTS) {
+          this.logger.info(
+            `GitOps push lost a race (${
+              (error as GitError).message
+            }); trying again`,
+          );
+          continue;
+        }
+        for (const item of batch) item.reject(error as Error);
+        return;
       }
+      for (const item of batch) {
+        const error = failed.get(item);
+        if (error) item.reject(error);
+        else item.resolve(made.get(item)!);
+      }
+      return;
     }
+  }
+
+  private async commitOne(change: GitChange): Promise<string> {
+    await this.writeChange(change);
+    await this.git(['add', '-A']);
+    await this.git(
+      [
+        'commit',
+        '--quiet',
+        '--allow-empty',
+        '-m',
+        `${change.message}\n\n${CHANGE_TRAILER}: ${change.changeId}`,
+      ],
+      {
+        GIT_AUTHOR_NAME: change.author.name,
+        GIT_AUTHOR_EMAIL: change.author.email,
+      },
+    );
+    return (await this.git(['rev-parse', 'HEAD'])).trim();
   }
 
   private async writeChange(change: GitChange) {
