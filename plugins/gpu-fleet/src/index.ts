@@ -1,6 +1,6 @@
 /**
  * GPU Fleet pages for the Backstage app: fleet overview, GPU capacity,
- * clusters, the attach wizard and workspaces.
+ * clusters, the attach wizard, workspaces and deployments.
  *
  * @packageDocumentation
  */
@@ -10,6 +10,8 @@ export type {
   GpuFleetApi,
   CapacityFilters,
   ClusterListQuery,
+  DeploymentListQuery,
+  PodLogQuery,
   PrerequisiteView,
   TokenRotation,
   WorkspaceListQuery,

@@ -12,7 +12,10 @@ import {
   capacityRouteRef,
   clusterRouteRef,
   clustersRouteRef,
+  deploymentRouteRef,
+  deploymentsRouteRef,
   fleetRouteRef,
+  newDeploymentRouteRef,
   workspaceRouteRef,
   workspacesRouteRef,
 } from './routes';
@@ -34,6 +37,9 @@ export const gpuFleetPlugin = createPlugin({
     attachCluster: attachClusterRouteRef,
     workspaces: workspacesRouteRef,
     workspace: workspaceRouteRef,
+    deployments: deploymentsRouteRef,
+    newDeployment: newDeploymentRouteRef,
+    deployment: deploymentRouteRef,
   },
 });
 

@@ -39,3 +39,22 @@ export const workspaceRouteRef = createSubRouteRef({
   parent: fleetRouteRef,
   path: '/workspaces/:name',
 });
+
+export const deploymentsRouteRef = createSubRouteRef({
+  id: 'gpu-fleet:deployments',
+  parent: fleetRouteRef,
+  path: '/deployments',
+});
+
+// Beside the list rather than under a workspace, so no deployment name can collide with it.
+export const newDeploymentRouteRef = createSubRouteRef({
+  id: 'gpu-fleet:new-deployment',
+  parent: fleetRouteRef,
+  path: '/deployments/new',
+});
+
+export const deploymentRouteRef = createSubRouteRef({
+  id: 'gpu-fleet:deployment',
+  parent: fleetRouteRef,
+  path: '/workspaces/:workspace/deployments/:name',
+});

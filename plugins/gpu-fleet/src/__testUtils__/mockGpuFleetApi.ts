@@ -29,15 +29,27 @@ export function mockGpuFleetApi(
     updateWorkspace: unexpected('updateWorkspace'),
     deleteWorkspace: unexpected('deleteWorkspace'),
     getWorkspaceNamespace: unexpected('getWorkspaceNamespace'),
+    listDeployments: unexpected('listDeployments'),
+    createDeployment: unexpected('createDeployment'),
+    previewDeployment: unexpected('previewDeployment'),
+    getDeployment: unexpected('getDeployment'),
+    updateDeployment: unexpected('updateDeployment'),
+    getDeploymentRequirements: unexpected('getDeploymentRequirements'),
+    retargetDeployment: unexpected('retargetDeployment'),
+    deleteDeployment: unexpected('deleteDeployment'),
+    listDeploymentRevisions: unexpected('listDeploymentRevisions'),
+    getRevisionDiff: unexpected('getRevisionDiff'),
+    getPodLog: unexpected('getPodLog'),
     ...answers,
   };
 }
 
-/** The error GpuFleetClient throws for a non-2xx answer. */
+/** The error GpuFleetClient throws for a non-2xx answer; `extra` goes beside `error` in the body. */
 export async function apiError(
   status: number,
   name: string,
   message: string,
+  extra: Record<string, unknown> = {},
 ): Promise<Error> {
   const { ResponseError } = await import('@backstage/errors');
   return ResponseError.fromResponse({
@@ -51,6 +63,7 @@ export async function apiError(
         error: { name, message },
         request: { method: 'GET', url: '/' },
         response: { statusCode: status },
+        ...extra,
       }),
   } as any);
 }

@@ -12,9 +12,15 @@ import type {
   ClusterInventoryResponse,
   ClusterStatus,
   CreateWorkspaceRequest,
+  DeploymentManifestInput,
+  DeploymentPreview,
+  DeploymentRevision,
+  DeploymentView,
   PrerequisiteCheckDefinition,
   PrerequisiteStatus,
   ProviderId,
+  RetargetCheck,
+  RevisionDiff,
   UpdateClusterRequest,
   UpdateWorkspaceRequest,
   WorkspaceNamespaceState,
@@ -44,6 +50,16 @@ export interface CapacityFilters {
 
 export interface WorkspaceListQuery {
   cluster?: string;
+}
+
+export interface DeploymentListQuery {
+  /** Only this workspace's deployments; without it, across the fleet. */
+  workspace?: string;
+}
+
+export interface PodLogQuery {
+  container?: string;
+  tailLines?: number;
 }
 
 export interface TokenRotation {
@@ -88,6 +104,54 @@ export interface GpuFleetApi {
   ): Promise<WorkspaceView>;
   deleteWorkspace(name: string): Promise<void>;
   getWorkspaceNamespace(name: string): Promise<WorkspaceNamespaceState>;
+  /** Only what the caller may read. */
+  listDeployments(query?: DeploymentListQuery): Promise<DeploymentView[]>;
+  createDeployment(manifest: DeploymentManifestInput): Promise<DeploymentView>;
+  /** Renders and checks the manifest; nothing is written. */
+  previewDeployment(
+    manifest: DeploymentManifestInput,
+  ): Promise<DeploymentPreview>;
+  getDeployment(workspace: string, name: string): Promise<DeploymentView>;
+  /** A new revision. */
+  updateDeployment(
+    workspace: string,
+    name: string,
+    manifest: DeploymentManifestInput,
+  ): Promise<DeploymentView>;
+  /** What keeps the deployment from running on `cluster`. */
+  getDeploymentRequirements(
+    workspace: string,
+    name: string,
+    cluster: string,
+  ): Promise<RetargetCheck>;
+  /** Refused with a 409 whose body lists `unmet` while requirements are unmet. */
+  retargetDeployment(
+    workspace: string,
+    name: string,
+    cluster: string,
+  ): Promise<DeploymentView>;
+  /** The deployment while it is being deleted, or undefined when gone at once. */
+  deleteDeployment(
+    workspace: string,
+    name: string,
+  ): Promise<DeploymentView | undefined>;
+  /** Newest first. */
+  listDeploymentRevisions(
+    workspace: string,
+    name: string,
+  ): Promise<DeploymentRevision[]>;
+  getRevisionDiff(
+    workspace: string,
+    name: string,
+    revision: number,
+  ): Promise<RevisionDiff>;
+  /** A pod's log as plain text, through the kube proxy. */
+  getPodLog(
+    cluster: string,
+    namespace: string,
+    pod: string,
+    query?: PodLogQuery,
+  ): Promise<string>;
 }
 
 export const gpuFleetApiRef = createApiRef<GpuFleetApi>({

@@ -4,26 +4,40 @@
 import { mockApis } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import {
+  aDeployment,
+  deploymentRevisions,
+  revision2Diff,
+  vllmManifest,
+} from '../__testUtils__/deploymentFixtures';
+import {
   aCluster,
   aNamespaceState,
   aWorkspace,
   matrixCapacity,
 } from '../__testUtils__/fixtures';
+import { errorMessage, unmetRequirementsOf } from './apiErrors';
 import { GpuFleetClient } from './GpuFleetClient';
 
 function clientAnswering(
-  answer: (url: URL, init: RequestInit) => { status: number; body: unknown },
+  answer: (
+    url: URL,
+    init: RequestInit,
+  ) => { status: number; body: unknown; contentType?: string },
 ) {
   const calls: Array<{ url: URL; init: RequestInit }> = [];
   const fetchApi = {
     fetch: jest.fn(async (input: any, init: RequestInit = {}) => {
       const url = new URL(String(input));
       calls.push({ url, init });
-      const { status, body } = answer(url, init);
+      const { status, body, contentType } = answer(url, init);
+      let text: string | null = null;
       // A 204 may carry no body at all.
-      return new Response(status === 204 ? null : JSON.stringify(body), {
+      if (status !== 204) {
+        text = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+      return new Response(text, {
         status,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': contentType ?? 'application/json' },
       });
     }),
   };
@@ -214,5 +228,154 @@ describe('GpuFleetClient', () => {
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(400);
     expect(error.cause.message).toBe('name: is required');
+  });
+
+  it('calls every deployment route with its method, path and JSON body', async () => {
+    const deployment = aDeployment();
+    const { client, calls } = clientAnswering((url, init) => {
+      const path = url.pathname.replace('/api/gpu-fleet', '');
+      if (init.method === 'DELETE') return { status: 202, body: deployment };
+      if (path === '/deployments') {
+        return init.method === 'POST'
+          ? { status: 201, body: deployment }
+          : { status: 200, body: { items: [deployment] } };
+      }
+      if (path.endsWith('/revisions')) {
+        return { status: 200, body: { items: deploymentRevisions } };
+      }
+      if (path.endsWith('/diff')) return { status: 200, body: revision2Diff };
+      if (path.endsWith('/requirements')) {
+        return { status: 200, body: { cluster: 'coreweave-h100', unmet: [] } };
+      }
+      return { status: 200, body: deployment };
+    });
+    const manifest = { ...vllmManifest, name: 'llama' };
+
+    expect(await client.listDeployments()).toEqual([deployment]);
+    expect(await client.listDeployments({ workspace: 'ml a' })).toEqual([
+      deployment,
+    ]);
+    expect(await client.createDeployment(manifest)).toEqual(deployment);
+    await client.previewDeployment(manifest);
+    expect(await client.getDeployment('ml a', 'llama 3')).toEqual(deployment);
+    await client.updateDeployment('ml-a', 'llama', manifest);
+    expect(
+      await client.getDeploymentRequirements('ml-a', 'llama', 'coreweave-h100'),
+    ).toEqual({ cluster: 'coreweave-h100', unmet: [] });
+    await client.retargetDeployment('ml-a', 'llama', 'coreweave-h100');
+    expect(await client.deleteDeployment('ml-a', 'llama')).toEqual(deployment);
+    expect(await client.listDeploymentRevisions('ml-a', 'llama')).toEqual(
+      deploymentRevisions,
+    );
+    expect(await client.getRevisionDiff('ml-a', 'llama', 2)).toEqual(
+      revision2Diff,
+    );
+
+    expect(
+      calls.map(c => `${c.init.method} ${c.url.pathname}${c.url.search}`),
+    ).toEqual([
+      'GET /api/gpu-fleet/deployments',
+      'GET /api/gpu-fleet/deployments?workspace=ml+a',
+      'POST /api/gpu-fleet/deployments',
+      'POST /api/gpu-fleet/deployments/preview',
+      'GET /api/gpu-fleet/workspaces/ml%20a/deployments/llama%203',
+      'PUT /api/gpu-fleet/workspaces/ml-a/deployments/llama',
+      'GET /api/gpu-fleet/workspaces/ml-a/deployments/llama/requirements?cluster=coreweave-h100',
+      'POST /api/gpu-fleet/workspaces/ml-a/deployments/llama/retarget',
+      'DELETE /api/gpu-fleet/workspaces/ml-a/deployments/llama',
+      'GET /api/gpu-fleet/workspaces/ml-a/deployments/llama/revisions',
+      'GET /api/gpu-fleet/workspaces/ml-a/deployments/llama/revisions/2/diff',
+    ]);
+    for (const index of [2, 3, 5]) {
+      expect(JSON.parse(String(calls[index].init.body))).toEqual(manifest);
+    }
+    expect(calls[7].init.body).toBe('{"cluster":"coreweave-h100"}');
+  });
+
+  it('takes a 204 to a deletion as gone at once', async () => {
+    const { client } = clientAnswering(() => ({ status: 204, body: null }));
+    await expect(
+      client.deleteDeployment('ml-a', 'llama'),
+    ).resolves.toBeUndefined();
+  });
+
+  it('keeps the unmet requirements of a refused retarget', async () => {
+    const unmet = [
+      {
+        requirement: 'gpu-type',
+        field: 'resources.gpu.type',
+        message: "cluster 'lambda-h200' has no H100 GPUs",
+      },
+    ];
+    const { client } = clientAnswering(() => ({
+      status: 409,
+      body: {
+        error: {
+          name: 'ConflictError',
+          message: `cluster 'lambda-h200' cannot run this deployment: resources.gpu.type: cluster 'lambda-h200' has no H100 GPUs`,
+        },
+        unmet,
+      },
+    }));
+    const error = await client
+      .retargetDeployment('ml-a', 'llama', 'lambda-h200')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(errorMessage(error)).toBe(
+      "cluster 'lambda-h200' cannot run this deployment: resources.gpu.type: cluster 'lambda-h200' has no H100 GPUs",
+    );
+    expect(unmetRequirementsOf(error)).toEqual(unmet);
+  });
+
+  it('reads a pod log as text through the kube proxy, and its Status message when refused', async () => {
+    const { client, calls } = clientAnswering(url =>
+      url.pathname.endsWith('/gone/log')
+        ? {
+            status: 404,
+            body: {
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              message: 'pods "gone" not found',
+              reason: 'NotFound',
+              code: 404,
+            },
+          }
+        : {
+            status: 200,
+            body: 'INFO: Started server process\nINFO: Uvicorn running\n',
+            contentType: 'text/plain',
+          },
+    );
+    expect(
+      await client.getPodLog('eks-p5', 'ml-training', 'llama-7d9f-a1', {
+        container: 'vllm',
+        tailLines: 500,
+      }),
+    ).toBe('INFO: Started server process\nINFO: Uvicorn running\n');
+    expect(`${calls[0].url.pathname}${calls[0].url.search}`).toBe(
+      '/api/gpu-fleet/clusters/eks-p5/proxy/api/v1/namespaces/ml-training/pods/llama-7d9f-a1/log?tailLines=500&container=vllm',
+    );
+    const error = await client
+      .getPodLog('eks-p5', 'ml-training', 'gone')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+    expect(errorMessage(error)).toBe('pods "gone" not found');
+  });
+
+  it('keeps the text of an answer that is not JSON', async () => {
+    const { client } = clientAnswering(() => ({
+      status: 502,
+      body: 'Bad Gateway',
+      contentType: 'text/html',
+    }));
+    const error = await client.getDeployment('ml-a', 'llama').catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(502);
+    expect(errorMessage(error)).toBe(
+      'Request failed with status 502: Bad Gateway',
+    );
   });
 });

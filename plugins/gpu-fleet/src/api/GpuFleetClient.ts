@@ -1,5 +1,4 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import type {
   AttachClusterRequest,
   AttachClusterResponse,
@@ -10,6 +9,12 @@ import type {
   Cluster,
   ClusterInventoryResponse,
   CreateWorkspaceRequest,
+  DeploymentManifestInput,
+  DeploymentPreview,
+  DeploymentRevision,
+  DeploymentView,
+  RetargetCheck,
+  RevisionDiff,
   UpdateClusterRequest,
   UpdateWorkspaceRequest,
   WorkspaceNamespaceState,
@@ -18,11 +23,14 @@ import type {
 import {
   CapacityFilters,
   ClusterListQuery,
+  DeploymentListQuery,
   GpuFleetApi,
+  PodLogQuery,
   PrerequisiteView,
   TokenRotation,
   WorkspaceListQuery,
 } from './GpuFleetApi';
+import { responseError } from './apiResponseError';
 
 // The registry's largest page.
 const PAGE_SIZE = 500;
@@ -54,6 +62,8 @@ function capacityQuery(
 const clusterPath = (name: string) => `/clusters/${encodeURIComponent(name)}`;
 const workspacePath = (name: string) =>
   `/workspaces/${encodeURIComponent(name)}`;
+const deploymentPath = (workspace: string, name: string) =>
+  `${workspacePath(workspace)}/deployments/${encodeURIComponent(name)}`;
 
 /** Talks to /api/gpu-fleet with the signed-in person's credentials. */
 export class GpuFleetClient implements GpuFleetApi {
@@ -164,6 +174,108 @@ export class GpuFleetClient implements GpuFleetApi {
     return this.request('GET', `${workspacePath(name)}/namespace`);
   }
 
+  async listDeployments(
+    query: DeploymentListQuery = {},
+  ): Promise<DeploymentView[]> {
+    const body = await this.request<{ items: DeploymentView[] }>(
+      'GET',
+      `/deployments${queryString({ ...query })}`,
+    );
+    return body.items;
+  }
+
+  createDeployment(manifest: DeploymentManifestInput): Promise<DeploymentView> {
+    return this.request('POST', '/deployments', manifest);
+  }
+
+  previewDeployment(
+    manifest: DeploymentManifestInput,
+  ): Promise<DeploymentPreview> {
+    return this.request('POST', '/deployments/preview', manifest);
+  }
+
+  getDeployment(workspace: string, name: string): Promise<DeploymentView> {
+    return this.request('GET', deploymentPath(workspace, name));
+  }
+
+  updateDeployment(
+    workspace: string,
+    name: string,
+    manifest: DeploymentManifestInput,
+  ): Promise<DeploymentView> {
+    return this.request('PUT', deploymentPath(workspace, name), manifest);
+  }
+
+  getDeploymentRequirements(
+    workspace: string,
+    name: string,
+    cluster: string,
+  ): Promise<RetargetCheck> {
+    return this.request(
+      'GET',
+      `${deploymentPath(workspace, name)}/requirements${queryString({
+        cluster,
+      })}`,
+    );
+  }
+
+  retargetDeployment(
+    workspace: string,
+    name: string,
+    cluster: string,
+  ): Promise<DeploymentView> {
+    return this.request('POST', `${deploymentPath(workspace, name)}/retarget`, {
+      cluster,
+    });
+  }
+
+  deleteDeployment(
+    workspace: string,
+    name: string,
+  ): Promise<DeploymentView | undefined> {
+    return this.request('DELETE', deploymentPath(workspace, name));
+  }
+
+  async listDeploymentRevisions(
+    workspace: string,
+    name: string,
+  ): Promise<DeploymentRevision[]> {
+    const body = await this.request<{ items: DeploymentRevision[] }>(
+      'GET',
+      `${deploymentPath(workspace, name)}/revisions`,
+    );
+    return body.items;
+  }
+
+  getRevisionDiff(
+    workspace: string,
+    name: string,
+    revision: number,
+  ): Promise<RevisionDiff> {
+    return this.request(
+      'GET',
+      `${deploymentPath(workspace, name)}/revisions/${revision}/diff`,
+    );
+  }
+
+  async getPodLog(
+    cluster: string,
+    namespace: string,
+    pod: string,
+    query: PodLogQuery = {},
+  ): Promise<string> {
+    const response = await this.send(
+      'GET',
+      `${clusterPath(cluster)}/proxy/api/v1/namespaces/${encodeURIComponent(
+        namespace,
+      )}/pods/${encodeURIComponent(pod)}/log${queryString({
+        tailLines: query.tailLines,
+        container: query.container,
+      })}`,
+    );
+    return response.text();
+  }
+
   private async allPages<T>(path: string, query: Query): Promise<T[]> {
     const items: T[] = [];
     for (;;) {
@@ -187,6 +299,17 @@ export class GpuFleetClient implements GpuFleetApi {
     path: string,
     body?: unknown,
   ): Promise<T> {
+    const response = await this.send(method, path, body);
+    // A 204 (a deletion) has no body to parse.
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Response> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('gpu-fleet');
     const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
       method,
@@ -194,9 +317,7 @@ export class GpuFleetClient implements GpuFleetApi {
         body === undefined ? undefined : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    // A 204 (a deletion) has no body to parse.
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    if (!response.ok) throw await responseError(response);
+    return response;
   }
 }

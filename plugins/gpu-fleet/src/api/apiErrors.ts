@@ -1,4 +1,5 @@
 import { ResponseError } from '@backstage/errors';
+import type { UnmetRequirement } from '@gpu-fleet/plugin-gpu-fleet-common';
 
 /** The server's own words when there are any, not just the status line. */
 export function errorMessage(error: unknown): string {
@@ -39,4 +40,22 @@ export function fieldErrors(error: unknown): FieldErrors {
     }
   }
   return result;
+}
+
+/**
+ * The requirements a refused retarget (409) listed, if the answer had them:
+ * beside the error, or on it as the error handler serialises its fields.
+ */
+export function unmetRequirementsOf(
+  error: unknown,
+): UnmetRequirement[] | undefined {
+  if (!(error instanceof ResponseError) || error.statusCode !== 409) {
+    return undefined;
+  }
+  const body = error.body as {
+    unmet?: unknown;
+    error?: { unmet?: unknown };
+  };
+  const unmet = body.unmet ?? body.error?.unmet;
+  return Array.isArray(unmet) ? (unmet as UnmetRequirement[]) : undefined;
 }

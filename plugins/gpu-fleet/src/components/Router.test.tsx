@@ -1,6 +1,10 @@
 import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import {
+  aDeployment,
+  deploymentRevisions,
+} from '../__testUtils__/deploymentFixtures';
+import {
   aCluster,
   aNamespaceState,
   aWorkspace,
@@ -36,6 +40,11 @@ function fleetApi() {
       aWorkspace({ name, displayName: `Workspace ${name}` }),
     ),
     getWorkspaceNamespace: jest.fn(async () => aNamespaceState()),
+    listDeployments: jest.fn(async () => [aDeployment()]),
+    getDeployment: jest.fn(async (workspace: string, name: string) =>
+      aDeployment({ workspace, name }),
+    ),
+    listDeploymentRevisions: jest.fn(async () => deploymentRevisions),
   });
 }
 
@@ -46,6 +55,9 @@ describe('GPU Fleet routes', () => {
     ['/gpu-fleet/clusters/eks-p5/nonsense'],
     ['/gpu-fleet/attach/nonsense'],
     ['/gpu-fleet/workspaces/ml-training/nonsense'],
+    ['/gpu-fleet/deployments/new/nonsense'],
+    ['/gpu-fleet/workspaces/ml-training/deployments'],
+    ['/gpu-fleet/workspaces/ml-training/deployments/llama/nonsense'],
   ])('answers %s with the not-found page, not the overview', async url => {
     const api = fleetApi();
     await renderGpuFleetPage(app, { api, url });
@@ -56,6 +68,7 @@ describe('GPU Fleet routes', () => {
     expect(api.listClusters).not.toHaveBeenCalled();
     expect(api.getCluster).not.toHaveBeenCalled();
     expect(api.getWorkspace).not.toHaveBeenCalled();
+    expect(api.getDeployment).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -66,6 +79,9 @@ describe('GPU Fleet routes', () => {
     ['/gpu-fleet/clusters/eks-p5', 'Cluster eks-p5'],
     ['/gpu-fleet/workspaces', 'Workspaces'],
     ['/gpu-fleet/workspaces/ml-training', 'Workspace ml-training'],
+    ['/gpu-fleet/deployments', 'Deployments'],
+    ['/gpu-fleet/deployments/new', 'New deployment'],
+    ['/gpu-fleet/workspaces/ml-training/deployments/llama', 'llama'],
   ])('shows %s as the %j page', async (url, title) => {
     const api = fleetApi();
     await renderGpuFleetPage(app, { api, url });
@@ -75,6 +91,18 @@ describe('GPU Fleet routes', () => {
     expect(
       screen.queryByRole('heading', { name: 'Page not found' }),
     ).toBeNull();
+  });
+
+  it('reads the deployment named in the URL', async () => {
+    const api = fleetApi();
+    await renderGpuFleetPage(app, {
+      api,
+      url: '/gpu-fleet/workspaces/ml-training/deployments/new',
+    });
+    expect(
+      await screen.findByRole('heading', { name: 'new', level: 1 }),
+    ).toBeInTheDocument();
+    expect(api.getDeployment).toHaveBeenCalledWith('ml-training', 'new');
   });
 
   it('gives a cluster named "attach" its own page; the wizard lives elsewhere', async () => {

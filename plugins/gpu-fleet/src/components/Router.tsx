@@ -4,7 +4,10 @@ import { AttachClusterPage } from './AttachClusterPage';
 import { CapacityPage } from './CapacityPage';
 import { ClusterPage } from './ClusterPage';
 import { ClusterListPage } from './ClustersPage';
+import { DeploymentPage } from './DeploymentPage';
+import { DeploymentListPage } from './DeploymentsPage';
 import { FleetOverviewPage } from './FleetOverviewPage';
+import { NewDeploymentPage } from './NewDeploymentPage';
 import { WorkspacePage } from './WorkspacePage';
 import { WorkspaceListPage } from './WorkspacesPage';
 
@@ -24,6 +27,12 @@ export const Router = () => {
       <Route path="/attach" element={<AttachClusterPage />} />
       <Route path="/workspaces" element={<WorkspaceListPage />} />
       <Route path="/workspaces/:name" element={<WorkspacePage />} />
+      <Route path="/deployments" element={<DeploymentListPage />} />
+      <Route path="/deployments/new" element={<NewDeploymentPage />} />
+      <Route
+        path="/workspaces/:workspace/deployments/:name"
+        element={<DeploymentPage />}
+      />
       <Route path="*" element={<NotFoundErrorPage />} />
     </Routes>
   );

@@ -28,6 +28,7 @@ import BarChartIcon from '@material-ui/icons/BarChart';
 import StorageIcon from '@material-ui/icons/Storage';
 import AddToQueueIcon from '@material-ui/icons/AddToQueue';
 import GroupWorkIcon from '@material-ui/icons/GroupWork';
+import CloudUploadIcon from '@material-ui/icons/CloudUpload';
 import { RequirePermission } from '@backstage/plugin-permission-react';
 import { gpuFleetClusterAttachPermission } from '@gpu-fleet/plugin-gpu-fleet-common';
 
@@ -89,6 +90,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           icon={GroupWorkIcon}
           to="gpu-fleet/workspaces"
           text="Workspaces"
+        />
+        <SidebarItem
+          icon={CloudUploadIcon}
+          to="gpu-fleet/deployments"
+          text="Deployments"
         />
         {/* Only fleet admins may attach; others would meet a refusal. */}
         <RequirePermission

@@ -2,6 +2,10 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import {
+  aDeployment,
+  pendingStatus,
+} from '../../__testUtils__/deploymentFixtures';
+import {
   aCluster,
   aNamespaceState,
   aWorkspace,
@@ -23,6 +27,9 @@ function workspaceApi(workspace = aWorkspace(), cluster = aCluster()) {
     getWorkspace: jest.fn(async () => workspace),
     getWorkspaceNamespace: jest.fn(async () => aNamespaceState()),
     getCluster: jest.fn(async () => cluster),
+    listDeployments: jest.fn(async () => [
+      aDeployment({ status: pendingStatus }),
+    ]),
   });
 }
 
@@ -103,6 +110,43 @@ describe('WorkspacePage', () => {
     }
   });
 
+  it("lists the workspace's deployments and offers a new one to those who may deploy", async () => {
+    const api = workspaceApi();
+    await renderGpuFleetPage(page, { api, url });
+
+    expect(
+      await screen.findByRole('link', { name: 'llama-3-8b-chat' }),
+    ).toHaveAttribute(
+      'href',
+      '/gpu-fleet/workspaces/ml-training/deployments/llama-3-8b-chat',
+    );
+    expect(api.listDeployments).toHaveBeenCalledWith({
+      workspace: 'ml-training',
+    });
+    const row = screen
+      .getByRole('link', { name: 'llama-3-8b-chat' })
+      .closest('tr')!;
+    expect(
+      within(row)
+        .getAllByRole('cell')
+        .map(c => c.textContent)
+        .slice(0, 6),
+    ).toEqual([
+      'llama-3-8b-chat',
+      'eks-p5',
+      'vllm',
+      '1 × H100',
+      'Pending',
+      '1 of 1 pod Pending: 0/4 nodes are available: 4 Insufficient nvidia.com/gpu.',
+    ]);
+    expect(
+      screen.getByRole('link', { name: 'New deployment' }),
+    ).toHaveAttribute(
+      'href',
+      '/gpu-fleet/deployments/new?workspace=ml-training',
+    );
+  });
+
   it('gives a viewer a read-only page with no editing controls at all', async () => {
     const api = workspaceApi(aWorkspace({ access: viewerAccess }));
     await renderGpuFleetPage(page, { api, url });
@@ -110,7 +154,11 @@ describe('WorkspacePage', () => {
       await screen.findByRole('table', { name: 'Members' }),
     ).toBeInTheDocument();
     expect(factsOf('Workspace')['Your role']).toBe('viewer');
+    expect(
+      await screen.findByRole('link', { name: 'llama-3-8b-chat' }),
+    ).toBeInTheDocument();
     expect(screen.queryAllByRole('button')).toEqual([]);
+    expect(screen.queryByRole('link', { name: 'New deployment' })).toBeNull();
   });
 
   it('lets a workspace admin who may not delete edit, but not delete', async () => {

@@ -18,6 +18,7 @@ import { NamespaceCard } from './NamespaceCard';
 import { OciPolicyCard } from './OciPolicyCard';
 import { ServiceAccountCard } from './ServiceAccountCard';
 import { SettingsDialog } from './SettingsDialog';
+import { WorkspaceDeploymentsCard } from './WorkspaceDeploymentsCard';
 import { WorkspaceDetailsCard } from './WorkspaceDetailsCard';
 
 type Editing = 'members' | 'settings' | undefined;
@@ -94,6 +95,12 @@ export const WorkspacePage = ({
           </Grid>
           <Grid item xs={12} md={6}>
             <GpuQuotaCard workspace={current} namespace={namespace} />
+          </Grid>
+          <Grid item xs={12}>
+            <WorkspaceDeploymentsCard
+              workspace={current}
+              refreshIntervalMs={refreshIntervalMs}
+            />
           </Grid>
           <Grid item xs={12} md={6}>
             <MembersCard

@@ -1,4 +1,10 @@
-import { formatGpuQuota, formatLabels, formatToleration } from './formatters';
+import {
+  formatGpuQuota,
+  formatGpuRequest,
+  formatLabels,
+  formatToleration,
+  shortCommit,
+} from './formatters';
 
 describe('workspace formatters', () => {
   it('writes GPU quota as count × type', () => {
@@ -38,5 +44,15 @@ describe('workspace formatters', () => {
       'pool=a, gpu-fleet.io/gpu-type=H100',
     );
     expect(formatLabels({})).toBe('none');
+  });
+});
+
+describe('deployment formatters', () => {
+  it('writes a GPU request as count × type and a commit as Git abbreviates it', () => {
+    expect(formatGpuRequest({ type: 'H100', count: 8 })).toBe('8 × H100');
+    expect(shortCommit('3f9c2a1b7d0e4c6f8a9b0c1d2e3f4a5b6c7d8e9f')).toBe(
+      '3f9c2a1',
+    );
+    expect(shortCommit(null)).toBe('none');
   });
 });

@@ -72,3 +72,13 @@ export function formatLabels(labels: Record<string, string>): string {
   if (entries.length === 0) return 'none';
   return entries.map(([k, v]) => `${k}=${v}`).join(', ');
 }
+
+/** "2 × H100": what one pod (or worker) of a deployment requests. */
+export function formatGpuRequest(gpu: { type: string; count: number }): string {
+  return `${gpu.count} × ${gpu.type}`;
+}
+
+/** The first 7 characters of a commit, as Git shows it. */
+export function shortCommit(commit: string | null | undefined): string {
+  return commit ? commit.slice(0, 7) : 'none';
+}

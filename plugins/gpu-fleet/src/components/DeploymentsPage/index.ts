@@ -1,0 +1,1 @@
+export { DeploymentListPage } from './DeploymentListPage';

@@ -1,0 +1,1 @@
+export { NewDeploymentPage } from './NewDeploymentPage';
