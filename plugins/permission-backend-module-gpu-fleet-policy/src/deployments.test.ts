@@ -335,8 +335,17 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('lists every unmet requirement before a retarget, changes nothing while any is left, and moves once fixed', async () => {
-      await fleet.attachCluster('lambda-h200', 'lambda', 'lambda-h200', {
-        inventory: true,
+      const lambda = await fleet.attachCluster(
+        'lambda-h200',
+        'lambda',
+        'lambda-h200',
+        { inventory: true },
+      );
+      // Someone else's namespace of the same name is there already.
+      lambda.sim.store.createObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: WORKSPACE },
       });
       for (let i = 0; i < 100; i++) {
         const inv = await fleet.call(
@@ -359,6 +368,11 @@ describe.each(databases.eachSupportedId())(
             requirement: 'gpu-type',
             field: 'resources.gpu.type',
           }),
+          {
+            requirement: 'namespace',
+            field: 'cluster',
+            message: `namespace '${WORKSPACE}' already exists on cluster 'lambda-h200' and is not managed by GPU Fleet`,
+          },
         ],
       });
       const before = gitState(gitUrl).log.length;
@@ -371,8 +385,11 @@ describe.each(databases.eachSupportedId())(
       expect(refused.status).toBe(409);
       expect((await refused.json()).unmet).toEqual([
         expect.objectContaining({ field: 'resources.gpu.type' }),
+        expect.objectContaining({ field: 'cluster' }),
       ]);
       expect(gitState(gitUrl).log).toHaveLength(before);
+      // The cluster's admin hands the namespace over.
+      lambda.sim.store.deleteObject('v1', 'Namespace', WORKSPACE);
 
       // Fixed: H200s, as lambda-h200 has them.
       const moved = await fleet.call(

@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   Cluster,
   DeploymentManifest,
@@ -383,11 +388,37 @@ export class DeploymentService {
       inventory.nodes,
       storageClassNames(storage?.details),
     );
-    return {
-      ...facts,
-      workspace,
-      unmet: unmetRequirements(manifest, facts),
-    };
+    const unmet = unmetRequirements(manifest, facts);
+    if (cluster.name !== workspace.cluster) {
+      unmet.push(...(await this.namespaceRequirement(cluster.name, workspace)));
+    }
+    return { ...facts, workspace, unmet };
+  }
+
+  /** On another cluster the workspace's namespace must be free or GPU Fleet's own. */
+  private async namespaceRequirement(
+    cluster: string,
+    workspace: Workspace,
+  ): Promise<UnmetRequirement[]> {
+    try {
+      await this.options.kube.managedNamespace(cluster, workspace.namespace);
+      return [];
+    } catch (error) {
+      const unmet = (message: string): UnmetRequirement[] => [
+        { requirement: 'namespace', field: 'cluster', message },
+      ];
+      if (error instanceof ConflictError) {
+        return unmet(
+          `namespace '${workspace.namespace}' already exists on cluster '${cluster}' and is not managed by GPU Fleet`,
+        );
+      }
+      if (error instanceof ServiceUnavailableError) {
+        return unmet(
+          `cluster '${cluster}' is not connected, so namespace '${workspace.namespace}' there cannot be checked`,
+        );
+      }
+      throw error;
+    }
   }
 
   private async load(key: DeploymentKey): Promise<DeploymentRecord> {

@@ -18,7 +18,9 @@ export type RequirementKind =
   | 'storage-class'
   | 'addon'
   | 'rdma'
-  | 'workload-identity';
+  | 'workload-identity'
+  /** Moving clusters: the workspace's namespace there is someone else's, or cannot be checked. */
+  | 'namespace';
 
 /** One reason the deployment cannot run there, naming the manifest field it comes from. */
 export interface UnmetRequirement {
