@@ -575,7 +575,7 @@ describe('summariseDeployment', () => {
     );
   });
 
-  it("is Degraded when some of an MPIJob's pods run and others wait", () => {
+  it("is Pending when one of an MPIJob's workers waits, though others run", () => {
     const observed = summarise({
       mpiJobs: [mpiJob(2, [{ type: 'Created' }])],
       pods: [
@@ -596,10 +596,8 @@ describe('summariseDeployment', () => {
         ),
       ],
     });
-    expect(observed.phase).toBe('Degraded');
-    expect(observed.summary).toBe(
-      `2/3 pods ready; Unschedulable: ${UNSCHEDULABLE}`,
-    );
+    expect(observed.phase).toBe('Pending');
+    expect(observed.summary).toBe(`1 of 3 pods Pending: ${UNSCHEDULABLE}`);
   });
 
   it('is Progressing for a new MPIJob without pods yet', () => {

@@ -223,7 +223,8 @@ function decide(
       )} failing: ${explain(first.reason, first.message)}`,
     };
   }
-  if (pending.length > 0 && running.length === 0) {
+  // An MPIJob starts only with all its workers: one waiting holds all.
+  if (pending.length > 0 && (running.length === 0 || job)) {
     const first = pending.find(p => p.unschedulable) ?? pending[0];
     const why =
       first.reason === 'Unschedulable' && first.message
@@ -281,7 +282,7 @@ function decide(
  *
  * Succeeded/Failed/Running follow an MPIJob's conditions; otherwise Failed
  * when pods are stuck failing and none is ready, Pending when pods wait and
- * none runs, Running when every Deployment is available with all desired
+ * none runs (for an MPIJob, when any waits), Running when every Deployment is available with all desired
  * replicas ready, Degraded when some but not all are ready, else Progressing.
  */
 export function summariseDeployment(
