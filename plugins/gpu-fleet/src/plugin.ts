@@ -14,6 +14,7 @@ import {
   clustersRouteRef,
   deploymentRouteRef,
   deploymentsRouteRef,
+  editDeploymentRouteRef,
   fleetRouteRef,
   newDeploymentRouteRef,
   workspaceRouteRef,
@@ -40,6 +41,7 @@ export const gpuFleetPlugin = createPlugin({
     deployments: deploymentsRouteRef,
     newDeployment: newDeploymentRouteRef,
     deployment: deploymentRouteRef,
+    editDeployment: editDeploymentRouteRef,
   },
 });
 

@@ -58,3 +58,9 @@ export const deploymentRouteRef = createSubRouteRef({
   parent: fleetRouteRef,
   path: '/workspaces/:workspace/deployments/:name',
 });
+
+export const editDeploymentRouteRef = createSubRouteRef({
+  id: 'gpu-fleet:edit-deployment',
+  parent: fleetRouteRef,
+  path: '/workspaces/:workspace/deployments/:name/edit',
+});

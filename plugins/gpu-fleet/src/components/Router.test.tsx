@@ -58,6 +58,7 @@ describe('GPU Fleet routes', () => {
     ['/gpu-fleet/deployments/new/nonsense'],
     ['/gpu-fleet/workspaces/ml-training/deployments'],
     ['/gpu-fleet/workspaces/ml-training/deployments/llama/nonsense'],
+    ['/gpu-fleet/workspaces/ml-training/deployments/llama/edit/nonsense'],
   ])('answers %s with the not-found page, not the overview', async url => {
     const api = fleetApi();
     await renderGpuFleetPage(app, { api, url });
@@ -82,6 +83,7 @@ describe('GPU Fleet routes', () => {
     ['/gpu-fleet/deployments', 'Deployments'],
     ['/gpu-fleet/deployments/new', 'New deployment'],
     ['/gpu-fleet/workspaces/ml-training/deployments/llama', 'llama'],
+    ['/gpu-fleet/workspaces/ml-training/deployments/llama/edit', 'Edit llama'],
   ])('shows %s as the %j page', async (url, title) => {
     const api = fleetApi();
     await renderGpuFleetPage(app, { api, url });

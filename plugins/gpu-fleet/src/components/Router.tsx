@@ -6,6 +6,7 @@ import { ClusterPage } from './ClusterPage';
 import { ClusterListPage } from './ClustersPage';
 import { DeploymentPage } from './DeploymentPage';
 import { DeploymentListPage } from './DeploymentsPage';
+import { EditDeploymentPage } from './EditDeploymentPage';
 import { FleetOverviewPage } from './FleetOverviewPage';
 import { NewDeploymentPage } from './NewDeploymentPage';
 import { WorkspacePage } from './WorkspacePage';
@@ -32,6 +33,10 @@ export const Router = () => {
       <Route
         path="/workspaces/:workspace/deployments/:name"
         element={<DeploymentPage />}
+      />
+      <Route
+        path="/workspaces/:workspace/deployments/:name/edit"
+        element={<EditDeploymentPage />}
       />
       <Route path="*" element={<NotFoundErrorPage />} />
     </Routes>

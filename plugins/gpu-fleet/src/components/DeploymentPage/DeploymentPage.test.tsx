@@ -8,8 +8,13 @@ import {
   pendingStatus,
   revision2Diff,
   UNSCHEDULABLE,
+  vllmManifest,
 } from '../../__testUtils__/deploymentFixtures';
-import { fleetClusters } from '../../__testUtils__/fixtures';
+import {
+  emptyCapacity,
+  fleetClusters,
+  row as capacityRow,
+} from '../../__testUtils__/fixtures';
 import { apiError, mockGpuFleetApi } from '../../__testUtils__/mockGpuFleetApi';
 import { renderGpuFleetPage } from '../../__testUtils__/renderGpuFleetPage';
 import type { DeploymentView } from '@gpu-fleet/plugin-gpu-fleet-common';
@@ -147,6 +152,10 @@ describe('DeploymentPage', () => {
     );
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getByRole('button', { name: 'Retarget' })).toBeEnabled();
+    expect(screen.getByRole('link', { name: 'Edit' })).toHaveAttribute(
+      'href',
+      '/gpu-fleet/workspaces/ml-training/deployments/llama-3-8b-chat/edit',
+    );
     expect(
       screen.getByRole('button', { name: 'Delete deployment' }),
     ).toBeEnabled();
@@ -387,6 +396,202 @@ describe('DeploymentPage', () => {
     expect(dialog.getByRole('button', { name: 'Retarget' })).toBeDisabled();
   });
 
+  it('changes the GPU type the target lacks, checks the changed manifest, and sends it whole', async () => {
+    // Bob's service runs on Lambda H200s; CoreWeave has only H100s.
+    const llama = aDeployment({
+      name: 'llama',
+      workspace: 'ml-inference',
+      namespace: 'ml-inference',
+      cluster: 'lambda-h200',
+      manifest: {
+        ...vllmManifest,
+        name: 'llama',
+        workspace: 'ml-inference',
+        resources: {
+          ...vllmManifest.resources,
+          gpu: { type: 'H200', count: 1 },
+        },
+        env: [{ name: 'VLLM_LOGGING_LEVEL', value: 'DEBUG' }],
+      },
+    });
+    const api = deploymentApi(llama);
+    api.listClusters.mockResolvedValue(fleetClusters);
+    api.getDeploymentRequirements.mockResolvedValue({
+      cluster: 'coreweave-h100',
+      unmet: [
+        {
+          requirement: 'gpu-type',
+          field: 'resources.gpu.type',
+          message: "cluster 'coreweave-h100' has no H200 GPUs",
+        },
+      ],
+    });
+    api.getCapacity.mockResolvedValue({
+      ...emptyCapacity,
+      groupBy: ['gpuType'],
+      rows: [capacityRow({ gpuType: 'H100' }, 32, 8)],
+    });
+    const preview = {
+      cluster: 'coreweave-h100',
+      namespace: 'ml-inference',
+      path: 'coreweave-h100/ml-inference/llama',
+      objects: [],
+      files: {},
+    };
+    api.previewDeployment.mockImplementation(async manifest => ({
+      ...preview,
+      unmet:
+        manifest.resources.gpu.type === 'H100'
+          ? []
+          : [
+              {
+                requirement: 'gpu-type',
+                field: 'resources.gpu.type',
+                message: `cluster 'coreweave-h100' has no ${manifest.resources.gpu.type} GPUs`,
+              },
+            ],
+    }));
+    api.updateDeployment.mockResolvedValue({
+      ...llama,
+      cluster: 'coreweave-h100',
+      revision: 3,
+    });
+    await renderGpuFleetPage(pageWith(), {
+      api,
+      url: '/gpu-fleet/workspaces/ml-inference/deployments/llama',
+    });
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Retarget' }));
+    const dialog = within(
+      await screen.findByRole('dialog', { name: 'Retarget llama' }),
+    );
+    await user.selectOptions(
+      await dialog.findByRole('combobox', { name: 'Target cluster' }),
+      'coreweave-h100',
+    );
+    expect(
+      await dialog.findByRole('list', {
+        name: 'Unmet requirements on coreweave-h100',
+      }),
+    ).toHaveTextContent(
+      "resources.gpu.type: cluster 'coreweave-h100' has no H200 GPUs",
+    );
+    const retarget = dialog.getByRole('button', { name: 'Retarget' });
+    expect(retarget).toBeDisabled();
+
+    // The target's own GPU types, with what is free there.
+    const gpuType = dialog.getByRole('combobox', { name: 'GPU type' });
+    await waitFor(() =>
+      expect(
+        within(gpuType)
+          .getAllByRole('option')
+          .map(o => o.textContent),
+      ).toEqual(['H200 (as now)', 'H100 (24 of 32 free)']),
+    );
+    expect(api.getCapacity).toHaveBeenCalledWith(['gpuType'], {
+      cluster: 'coreweave-h100',
+    });
+    await user.selectOptions(gpuType, 'H100');
+
+    expect(
+      await dialog.findByText(
+        'Cluster coreweave-h100 meets every requirement with H100 GPUs.',
+      ),
+    ).toBeVisible();
+    expect(
+      dialog.queryByRole('list', {
+        name: 'Unmet requirements on coreweave-h100',
+      }),
+    ).toBeNull();
+    const changed = {
+      ...llama.manifest,
+      cluster: 'coreweave-h100',
+      resources: {
+        ...llama.manifest.resources,
+        gpu: { type: 'H100', count: 1 },
+      },
+    };
+    expect(api.previewDeployment).toHaveBeenLastCalledWith(changed);
+    expect(retarget).toBeEnabled();
+
+    await user.click(retarget);
+    // One new revision with both changes, rather than a retarget the server would refuse.
+    expect(api.updateDeployment).toHaveBeenCalledWith(
+      'ml-inference',
+      'llama',
+      changed,
+    );
+    expect(api.retargetDeployment).not.toHaveBeenCalled();
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('checks the manifest as it is again when the GPU type is set back', async () => {
+    const api = deploymentApi();
+    api.listClusters.mockResolvedValue(fleetClusters);
+    api.getDeploymentRequirements.mockResolvedValue({
+      cluster: 'lambda-h200',
+      unmet: [
+        {
+          requirement: 'gpu-capacity',
+          field: 'resources.gpu.count',
+          message: "needs 2 × H100 at once; cluster 'lambda-h200' has 1 free",
+        },
+      ],
+    });
+    api.getCapacity.mockResolvedValue({
+      ...emptyCapacity,
+      groupBy: ['gpuType'],
+      rows: [
+        capacityRow({ gpuType: 'H100' }, 8, 7),
+        capacityRow({ gpuType: 'H200' }, 24, 8),
+      ],
+    });
+    api.previewDeployment.mockResolvedValue({
+      cluster: 'lambda-h200',
+      namespace: 'ml-training',
+      path: 'lambda-h200/ml-training/llama-3-8b-chat',
+      objects: [],
+      files: {},
+      unmet: [],
+    });
+    await renderGpuFleetPage(pageWith(), { api, url });
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Retarget' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    await user.selectOptions(
+      await dialog.findByRole('combobox', { name: 'Target cluster' }),
+      'lambda-h200',
+    );
+    const gpuType = await dialog.findByRole('combobox', { name: 'GPU type' });
+    await waitFor(() =>
+      expect(
+        within(gpuType)
+          .getAllByRole('option')
+          .map(o => o.textContent),
+      ).toEqual(['H100 (1 of 8 free)', 'H200 (16 of 24 free)']),
+    );
+    await user.selectOptions(gpuType, 'H200');
+    await dialog.findByText(
+      'Cluster lambda-h200 meets every requirement with H200 GPUs.',
+    );
+    expect(gpuType).toHaveAccessibleDescription(
+      'Retarget changes the GPU type from H100 to H200 in a new revision.',
+    );
+
+    await user.selectOptions(gpuType, 'H100');
+    expect(
+      await dialog.findByRole('list', {
+        name: 'Unmet requirements on lambda-h200',
+      }),
+    ).toHaveTextContent(
+      "resources.gpu.count: needs 2 × H100 at once; cluster 'lambda-h200' has 1 free",
+    );
+    expect(dialog.getByRole('button', { name: 'Retarget' })).toBeDisabled();
+    expect(api.previewDeployment).toHaveBeenCalledTimes(1);
+  });
+
   it("opens a pod's log read through the kube proxy", async () => {
     const api = deploymentApi();
     api.getPodLog.mockResolvedValue(
@@ -513,6 +718,7 @@ describe('DeploymentPage', () => {
       await screen.findByRole('table', { name: 'Pods' }),
     ).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Retarget' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Edit' })).toBeNull();
     expect(
       screen.queryByRole('button', { name: 'Delete deployment' }),
     ).toBeNull();

@@ -7,8 +7,13 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { gpuFleetApiRef } from '../../api/GpuFleetApi';
 import { usePolledAsync } from '../../hooks/usePolledAsync';
-import { deploymentsRouteRef, workspaceRouteRef } from '../../routes';
+import {
+  deploymentsRouteRef,
+  editDeploymentRouteRef,
+  workspaceRouteRef,
+} from '../../routes';
 import { ApiErrorPanel } from '../shared/ApiErrorPanel';
+import { ButtonLink } from '../shared/ButtonLink';
 import { GpuFleetLayout } from '../shared/GpuFleetLayout';
 import { ConditionsCard } from './ConditionsCard';
 import { DeleteDeploymentButton } from './DeleteDeploymentButton';
@@ -36,6 +41,7 @@ export const DeploymentPage = ({
   const navigate = useNavigate();
   const deploymentsLink = useRouteRef(deploymentsRouteRef);
   const workspaceLink = useRouteRef(workspaceRouteRef);
+  const editLink = useRouteRef(editDeploymentRouteRef);
   const [retargeting, setRetargeting] = useState(false);
   const [logPod, setLogPod] = useState<ObservedPod>();
 
@@ -79,6 +85,17 @@ export const DeploymentPage = ({
     const status = current.status;
     actions = (
       <Box display="flex" alignItems="flex-start">
+        {current.access.update && current.delivery.state !== 'deleting' && (
+          <Box mr={1}>
+            <ButtonLink
+              to={editLink({ workspace, name })}
+              variant="outlined"
+              color="primary"
+            >
+              Edit
+            </ButtonLink>
+          </Box>
+        )}
         {current.access.update && (
           <Box mr={1}>
             <Button

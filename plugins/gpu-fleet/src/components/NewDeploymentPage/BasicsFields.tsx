@@ -22,10 +22,13 @@ export const BasicsFields = ({
   onChange,
   workspaces,
   workspacesLoaded,
+  fixed,
 }: FormSectionProps & {
   /** The workspaces the caller may deploy into. */
   workspaces: WorkspaceView[];
   workspacesLoaded: boolean;
+  /** Editing: workspace and name say which deployment, so they cannot change. */
+  fixed?: boolean;
 }) => {
   const workspace = workspaces.find(w => w.name === form.workspace);
   const options: Array<[string, string]> = [
@@ -46,6 +49,7 @@ export const BasicsFields = ({
           label="Workspace"
           path="workspace"
           required
+          disabled={fixed}
           issues={issues}
           value={form.workspace}
           options={options}
@@ -58,10 +62,15 @@ export const BasicsFields = ({
           label="Name"
           path="name"
           required
+          disabled={fixed}
           issues={issues}
           value={form.name}
           onChange={value => onChange({ name: value })}
-          help='Lower-case letters, digits and "-"; it cannot change later.'
+          help={
+            fixed
+              ? undefined
+              : 'Lower-case letters, digits and "-"; it cannot change later.'
+          }
         />
       </Grid>
       <Grid item xs={12} md={form.template === 'vllm' ? 6 : 12}>

@@ -49,6 +49,9 @@ export const ManifestField = ({
       helperText={error ?? help}
       select={!!options}
       SelectProps={options ? { native: true } : undefined}
+      // A native select always shows an option, even the empty one: its
+      // label must stay above it rather than over it.
+      InputLabelProps={options ? { shrink: true } : undefined}
       inputProps={{ autoCapitalize: 'none', spellCheck: false }}
     >
       {options?.map(([optionValue, optionLabel]) => (

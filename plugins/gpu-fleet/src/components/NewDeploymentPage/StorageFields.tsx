@@ -44,7 +44,14 @@ export const StorageFields = ({ form, issues, onChange }: FormSectionProps) => {
           path="storage"
           issues={issues}
           value={storage.kind}
-          options={KINDS}
+          options={
+            storage.kind === 'local-nvme'
+              ? [
+                  ...KINDS,
+                  ['local-nvme', 'Local NVMe, as the manifest sets it'],
+                ]
+              : KINDS
+          }
           onChange={value => set({ kind: value as StorageChoice })}
         />
       </Grid>

@@ -16,9 +16,12 @@ const TEMPLATES: Array<[DeploymentTemplate, string, string]> = [
 export const TemplateChoice = ({
   value,
   onChange,
+  disabled,
 }: {
   value: DeploymentTemplate;
   onChange(template: DeploymentTemplate): void;
+  /** A deployment keeps the template it was created with. */
+  disabled?: boolean;
 }) => {
   const labelId = useId();
   return (
@@ -37,6 +40,7 @@ export const TemplateChoice = ({
             key={template}
             value={template}
             control={<Radio />}
+            disabled={disabled}
             label={label}
             title={description}
           />

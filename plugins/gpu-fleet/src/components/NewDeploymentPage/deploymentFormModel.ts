@@ -1,4 +1,5 @@
 import type {
+  DeploymentManifest,
   DeploymentManifestInput,
   DeploymentTemplate,
   WorkspaceCapacityType,
@@ -43,8 +44,18 @@ const TEMPLATE_DEFAULTS: Record<
   mpijob: { gpuCount: '8', cpu: '32', memory: '256Gi' },
 };
 
-/** The storage kinds the form offers; local NVMe needs more than a simple form. */
-export type StorageChoice = '' | 'rwx' | 'object-storage' | 'block-readonly';
+type ManifestStorage = NonNullable<DeploymentManifestInput['storage']>;
+
+/**
+ * The storage kinds the form offers. Local NVMe needs more than a simple
+ * form, so it is offered only to keep what a manifest being edited has.
+ */
+export type StorageChoice =
+  | ''
+  | 'rwx'
+  | 'object-storage'
+  | 'block-readonly'
+  | 'local-nvme';
 
 export interface StorageForm {
   kind: StorageChoice;
@@ -53,12 +64,16 @@ export interface StorageForm {
   claimName: string;
   url: string;
   mountPath: string;
+  /** The storage of a manifest being edited, for the parts the form has no input for. */
+  kept?: ManifestStorage;
 }
 
 // Fields hold text as typed; numbers are checked when the manifest is built.
 export interface DeploymentForm {
   template: DeploymentTemplate;
   workspace: string;
+  /** Another cluster than the workspace's; empty for the workspace's own. */
+  cluster: string;
   name: string;
   image: string;
   model: string;
@@ -82,6 +97,7 @@ export function emptyDeploymentForm(
   return {
     template,
     workspace,
+    cluster: '',
     name: '',
     image: DEFAULT_IMAGES[template],
     model: '',
@@ -144,10 +160,9 @@ function wholeNumber(
   return Number(value);
 }
 
-type ManifestStorage = NonNullable<DeploymentManifestInput['storage']>;
-
 function storageFrom(storage: StorageForm): ManifestStorage | undefined {
   const mountPath = storage.mountPath.trim();
+  const kept = storage.kept;
   switch (storage.kind) {
     case 'rwx':
       return {
@@ -160,7 +175,9 @@ function storageFrom(storage: StorageForm): ManifestStorage | undefined {
       return {
         kind: 'object-storage',
         url: storage.url.trim(),
-        into: 'emptyDir',
+        into: kept?.kind === 'object-storage' ? kept.into : 'emptyDir',
+        ...(kept?.kind === 'object-storage' &&
+          kept.path && { path: kept.path }),
         mountPath,
         ...(storage.size.trim() && { sizeLimit: storage.size.trim() }),
       };
@@ -170,6 +187,8 @@ function storageFrom(storage: StorageForm): ManifestStorage | undefined {
         claimName: storage.claimName.trim(),
         mountPath,
       };
+    case 'local-nvme':
+      return kept?.kind === 'local-nvme' ? { ...kept, mountPath } : undefined;
     default:
       return undefined;
   }
@@ -212,6 +231,7 @@ export function buildManifest(
     kind: DEPLOYMENT_TEMPLATES[form.template],
     name: form.name.trim(),
     workspace: form.workspace,
+    ...(form.cluster && { cluster: form.cluster }),
     template: form.template,
     image: form.image.trim(),
     // The select offers only known types; the API names the field otherwise.
@@ -244,4 +264,106 @@ export interface FormSectionProps {
   form: DeploymentForm;
   issues: readonly ApiIssue[];
   onChange(patch: Partial<DeploymentForm>): void;
+}
+
+function storageForm(
+  storage: DeploymentManifest['storage'],
+  empty: StorageForm,
+): StorageForm {
+  switch (storage?.kind) {
+    case 'rwx':
+      return {
+        ...empty,
+        kind: 'rwx',
+        storageClass: storage.storageClass,
+        size: storage.size,
+        mountPath: storage.mountPath,
+      };
+    case 'object-storage':
+      return {
+        ...empty,
+        kind: 'object-storage',
+        url: storage.url,
+        size: storage.sizeLimit ?? '',
+        mountPath: storage.mountPath,
+        kept: storage,
+      };
+    case 'block-readonly':
+      return {
+        ...empty,
+        kind: 'block-readonly',
+        claimName: storage.claimName,
+        mountPath: storage.mountPath,
+      };
+    case 'local-nvme':
+      return {
+        ...empty,
+        kind: 'local-nvme',
+        mountPath: storage.mountPath,
+        kept: storage,
+      };
+    default:
+      return empty;
+  }
+}
+
+/** The form showing a deployment's current manifest, to edit it. */
+export function formFromManifest(manifest: DeploymentManifest): DeploymentForm {
+  const empty = emptyDeploymentForm(manifest.workspace, manifest.template);
+  const { gpu, cpu, memory } = manifest.resources;
+  return {
+    ...empty,
+    cluster: manifest.cluster ?? '',
+    name: manifest.name,
+    image: manifest.image,
+    model: manifest.model ?? '',
+    gpuType: gpu.type,
+    gpuCount: String(gpu.count),
+    cpu,
+    memory,
+    replicasMin: String(manifest.replicas?.min ?? empty.replicasMin),
+    replicasMax: String(manifest.replicas?.max ?? empty.replicasMax),
+    capacityType: manifest.capacityType ?? '',
+    storage: storageForm(manifest.storage, empty.storage),
+    workers: String(manifest.mpi?.workers ?? empty.workers),
+    rdma: manifest.mpi?.rdma.enabled ?? empty.rdma,
+    shmSize: manifest.mpi?.rdma.shmSize ?? empty.shmSize,
+  };
+}
+
+// Fields the form has no input for; an edit keeps them as they are.
+const KEPT_FIELDS = [
+  'args',
+  'env',
+  'ports',
+  'probes',
+  'autoscaling',
+  'labels',
+] as const;
+
+/**
+ * The whole manifest a PUT sends: what the form built, with what the form
+ * cannot show kept from the current manifest. The workspace's own cluster
+ * is written as no `cluster` at all.
+ */
+export function editedManifest(
+  current: DeploymentManifest,
+  built: DeploymentManifestInput,
+  workspaceCluster: string | undefined,
+): DeploymentManifestInput {
+  const kept = Object.fromEntries(
+    KEPT_FIELDS.filter(key => current[key] !== undefined).map(key => [
+      key,
+      current[key],
+    ]),
+  ) as Pick<DeploymentManifestInput, (typeof KEPT_FIELDS)[number]>;
+  const manifest: DeploymentManifestInput = { ...kept, ...built };
+  if (manifest.cluster && manifest.cluster === workspaceCluster) {
+    delete manifest.cluster;
+  }
+  const checkpointStorage = current.mpi?.checkpointStorage;
+  if (manifest.mpi && checkpointStorage) {
+    manifest.mpi = { ...manifest.mpi, checkpointStorage };
+  }
+  return manifest;
 }

@@ -1,0 +1,1 @@
+export { EditDeploymentPage } from './EditDeploymentPage';
