@@ -209,8 +209,12 @@ describe.each(databases.eachSupportedId())(
 
     it('answers bad manifests with a 400 naming the field, and writes nothing', async () => {
       const before = gitState(gitUrl).log.length;
-      // A requirement the workspace cannot meet is a conflict, not a typo.
-      const conflicts = ['mpi.rdma'];
+      // A requirement the workspace cannot meet is a conflict, not a typo;
+      // a workspace that does not exist is not found.
+      const statusOf: Record<string, number> = {
+        'mpi.rdma': 409,
+        workspace: 404,
+      };
       for (const [manifest, field] of [
         [vllm({ name: 'Not_A_Label' }), 'name'],
         [
@@ -244,8 +248,7 @@ describe.each(databases.eachSupportedId())(
         const body = await res.json();
         expect({ field, status: res.status }).toEqual({
           field,
-          status:
-            field === 'workspace' ? 404 : conflicts.includes(field) ? 409 : 400,
+          status: statusOf[field] ?? 400,
         });
         expect(body.error.message).toMatch(
           new RegExp(`^${field.replace('.', '\\.')}`),
