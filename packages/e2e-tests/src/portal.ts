@@ -88,6 +88,8 @@ export async function startPortal(): Promise<Portal> {
       `gpuFleet:`,
       `  proxy:`,
       `    tls: { listen: { port: 0 }, certificateDirectory: '${workDir}/proxy-tls' }`,
+      // And its own GitOps repository and clone: git locks one working tree.
+      `  gitops: { url: '${workDir}/gitops.git', workingDirectory: '${workDir}/gitops-clone' }`,
       `auth:`,
       `  providers:`,
       `    oidc:`,
