@@ -125,6 +125,16 @@ export interface Config {
       /** The URL Argo CD on clusters with the argocd add-on reads; default url. */
       argoRepoUrl?: string;
     };
+    demo?: {
+      /**
+       * The attach wizard's last step also shows `yarn demo:cluster`, which
+       * starts a simulated cluster of the chosen provider whose agent
+       * connects with the new token: for a portal run from this repository
+       * (app-config.yaml), where a newcomer has no cluster at hand. Default
+       * false; a portal that attaches real clusters leaves it off.
+       */
+      clusterCommand?: boolean;
+    };
     clusterTokens?: {
       /**
        * How long a cluster token stays valid after it is issued or rotated;

@@ -5,6 +5,7 @@ import {
   catalogPlugin,
 } from '@backstage/plugin-catalog';
 import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
+import { ScaffolderFieldExtensions } from '@backstage/plugin-scaffolder-react';
 import { orgPlugin } from '@backstage/plugin-org';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
@@ -20,7 +21,10 @@ import { apis } from './apis';
 import { oidcAuthApiRef } from './oidcAuth';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
-import { GpuFleetPage } from '@gpu-fleet/plugin-gpu-fleet';
+import {
+  GpuFleetPage,
+  GpuFleetPlacementPickerFieldExtension,
+} from '@gpu-fleet/plugin-gpu-fleet';
 
 const app = createApp({
   apis,
@@ -64,7 +68,11 @@ const routes = (
     >
       {entityPage}
     </Route>
-    <Route path="/create" element={<ScaffolderPage />} />
+    <Route path="/create" element={<ScaffolderPage />}>
+      <ScaffolderFieldExtensions>
+        <GpuFleetPlacementPickerFieldExtension />
+      </ScaffolderFieldExtensions>
+    </Route>
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     {/* The plugin routes its own pages and answers unknown ones with not-found. */}

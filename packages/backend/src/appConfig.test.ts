@@ -31,4 +31,15 @@ describe("the portal's configuration", () => {
       config.getOptionalConfig('gpuFleet.proxy.tls.listen'),
     ).toBeUndefined();
   });
+
+  it('offers the simulated-cluster command (yarn demo:cluster) locally, never in production', () => {
+    const key = 'gpuFleet.demo.clusterCommand';
+    expect(configOf('app-config.yaml').getOptionalBoolean(key)).toBe(true);
+    expect(
+      configOf(
+        'app-config.yaml',
+        'app-config.production.yaml',
+      ).getOptionalBoolean(key),
+    ).toBe(false);
+  });
 });

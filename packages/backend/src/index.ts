@@ -16,10 +16,17 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// GPU Fleet's clusters and workspaces as Resources, deployments as Components.
+backend.add(import('@gpu-fleet/plugin-catalog-backend-module-gpu-fleet'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// Templates' actions: render, commit and deliver, and follow a GPU Fleet deployment.
+backend.add(import('@gpu-fleet/plugin-scaffolder-backend-module-gpu-fleet'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+// The stock Kubernetes tab reaches GPU Fleet's clusters through the agent
+// tunnel, as the signed-in user.
+backend.add(import('@gpu-fleet/plugin-kubernetes-backend-module-gpu-fleet'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // GPU Fleet's default RBAC (fleet admins, workspace roles); every other
@@ -30,6 +37,8 @@ backend.add(
 );
 
 backend.add(import('@backstage/plugin-signals-backend'));
+// The events bus: GPU Fleet announces registry changes the catalog applies at once.
+backend.add(import('@backstage/plugin-events-backend'));
 
 // GPU Fleet: cluster registry and its REST API.
 backend.add(import('@gpu-fleet/plugin-gpu-fleet-backend'));

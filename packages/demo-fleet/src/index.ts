@@ -3,12 +3,21 @@ import path from 'node:path';
 import { DEMO_WORKSPACES } from './demoWorkspaces';
 import { RegistryApi } from './registryApi';
 import { startDemoFleet } from './startDemoFleet';
+import { runDemoCluster } from './demoCluster/runDemoCluster';
 
 export { startDemoFleet } from './startDemoFleet';
 export type { DemoFleet, DemoFleetOptions } from './startDemoFleet';
 export { DEMO_CLUSTERS } from './demoClusters';
 export { DEMO_WORKSPACES } from './demoWorkspaces';
 export type { DemoCluster } from './demoClusters';
+export { runDemoCluster } from './demoCluster/runDemoCluster';
+export { startDemoCluster } from './demoCluster/startDemoCluster';
+export type {
+  DemoClusterOptions,
+  StartedDemoCluster,
+} from './demoCluster/startDemoCluster';
+export { demoClusterScenario } from './demoCluster/demoClusterScenario';
+export type { DemoClusterSpec } from './demoCluster/demoClusterScenario';
 
 export async function main() {
   const apiToken = process.env.GPU_FLEET_DEMO_API_TOKEN;
@@ -46,4 +55,29 @@ export async function main() {
     process.stderr.write(`gpu-fleet-demo-fleet: ${(error as Error).message}\n`);
     process.exit(1);
   }
+}
+
+/** `yarn demo:cluster`: one simulated cluster for a token the attach wizard showed. */
+export function demoClusterMain() {
+  const stop = new AbortController();
+  // A second Ctrl-C is not caught: it ends the command at once.
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  runDemoCluster(
+    process.argv.slice(2),
+    {
+      out: line => process.stdout.write(`${line}\n`),
+      err: line => process.stderr.write(`${line}\n`),
+      dataDir: path.resolve(
+        process.env.GPU_FLEET_DATA_DIR ?? path.join(process.cwd(), '.data'),
+      ),
+    },
+    stop.signal,
+  ).then(
+    code => process.exit(code),
+    error => {
+      process.stderr.write(`yarn demo:cluster: ${(error as Error).stack}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -1,62 +1,12 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import gpuFleetPlugin from '@gpu-fleet/plugin-gpu-fleet-backend';
 import type { Cluster } from '@gpu-fleet/plugin-gpu-fleet-common';
-import { TestUserTokens } from '@gpu-fleet/plugin-gpu-fleet-node/testUtils';
+import { eventually, startTestPortal } from './__testUtils__/startTestPortal';
 import { DEMO_CLUSTERS } from './demoClusters';
 import { DemoFleet, startDemoFleet } from './startDemoFleet';
 
 jest.setTimeout(120_000);
-
-async function eventually(assertion: () => Promise<void>) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(r => setTimeout(r, 250));
-    }
-  }
-}
-
-/**
- * A backend with Backstage's real auth that accepts the demo fleet's static
- * API token, as `npm start` configures it (scripts/start.js).
- */
-async function startPortal() {
-  const apiToken = crypto.randomBytes(24).toString('base64url');
-  const tokens = await TestUserTokens.create();
-  const { server } = await startTestBackend({
-    features: [
-      gpuFleetPlugin,
-      ...tokens.backendFeatures(),
-      mockServices.rootConfig.factory({
-        data: {
-          backend: {
-            baseUrl: 'http://localhost:7007',
-            auth: {
-              externalAccess: [
-                {
-                  type: 'static',
-                  options: { token: apiToken, subject: 'gpu-fleet-demo' },
-                },
-              ],
-            },
-          },
-        },
-      }),
-    ],
-  });
-  const baseUrl = `http://localhost:${server.port()}`;
-  // Real auth: without the token the registry answers nobody.
-  expect((await fetch(`${baseUrl}/api/gpu-fleet/clusters`)).status).toBe(401);
-  return { baseUrl, apiToken };
-}
 
 describe('startDemoFleet', () => {
   let fleet: DemoFleet | undefined;
@@ -66,7 +16,7 @@ describe('startDemoFleet', () => {
   });
 
   it('attaches four simulated clusters and a real agent process connects each', async () => {
-    const { baseUrl, apiToken } = await startPortal();
+    const { baseUrl, apiToken } = await startTestPortal();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-fleet-'));
 
     fleet = await startDemoFleet({ baseUrl, apiToken, dataDir, anyPort: true });
@@ -180,7 +130,7 @@ describe('startDemoFleet', () => {
   });
 
   it('gives an already attached cluster a fresh token on the next start', async () => {
-    const { baseUrl, apiToken } = await startPortal();
+    const { baseUrl, apiToken } = await startTestPortal();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-fleet-'));
     const clusters = [DEMO_CLUSTERS[1]];
 

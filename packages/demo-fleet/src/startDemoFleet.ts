@@ -6,6 +6,7 @@ import {
   startSimulator,
   writeKubeconfig,
 } from '@gpu-fleet/k8s-simulator';
+import { AGENT_BIN, agentConnectUrl, SCENARIO_DIR } from './agentProcess';
 import { DemoCluster, DEMO_CLUSTERS } from './demoClusters';
 import { RegistryApi } from './registryApi';
 
@@ -34,18 +35,6 @@ export interface DemoFleet {
   /** Resolves once every cluster's agent has connected, as the registry sees it. */
   waitUntilConnected(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-const scenarioDir = path.join(
-  path.dirname(require.resolve('@gpu-fleet/k8s-simulator/package.json')),
-  'scenarios',
-);
-const agentBin = require.resolve('@gpu-fleet/agent/bin/gpu-fleet-agent');
-
-function agentUrl(baseUrl: string): string {
-  const url = new URL('/api/gpu-fleet/agent/connect', baseUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.toString();
 }
 
 /**
@@ -78,7 +67,7 @@ export async function startDemoFleet(
   try {
     for (const cluster of options.clusters ?? DEMO_CLUSTERS) {
       const simulator = await startSimulator({
-        scenario: path.join(scenarioDir, cluster.scenario),
+        scenario: path.join(SCENARIO_DIR, cluster.scenario),
         port: options.anyPort ? 0 : cluster.port,
       });
       const kubeconfig = path.join(demoDir, `${cluster.name}.kubeconfig`);
@@ -100,10 +89,10 @@ export async function startDemoFleet(
 
       const agentLog = path.join(demoDir, `${cluster.name}.agent.log`);
       const log = fs.openSync(agentLog, 'a');
-      const agent = spawn(process.execPath, [agentBin], {
+      const agent = spawn(process.execPath, [AGENT_BIN], {
         env: {
           ...process.env,
-          GPU_FLEET_CONTROL_PLANE_URL: agentUrl(options.baseUrl),
+          GPU_FLEET_CONTROL_PLANE_URL: agentConnectUrl(options.baseUrl),
           GPU_FLEET_CLUSTER_NAME: cluster.name,
           GPU_FLEET_TOKEN: token,
           KUBECONFIG: kubeconfig,

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { runDemoCluster } from '@gpu-fleet/demo-fleet';
 import { Browser, Page } from 'playwright-core';
 import { ApiCapacity, ApiCluster, fleetApi } from './fleetApi';
 import { guestPage } from './guestSession';
@@ -266,6 +268,14 @@ describe('GPU Fleet pages in a browser', () => {
     expect(await command.textContent()).toContain(
       'clusterName=e2e-wizard-nebius',
     );
+    // The local default also offers a simulated cluster for the new token.
+    expect(
+      await page
+        .getByLabel('Simulated cluster command', { exact: true })
+        .textContent(),
+    ).toMatch(
+      /^yarn demo:cluster --provider nebius --name e2e-wizard-nebius --gpus H200x8 --addons \S+ --portal http:\/\/localhost:\d+ --token gfct_\S+$/,
+    );
     await screenshot(page, 'gpu-fleet-attach-install');
 
     const attached = await api.cluster('e2e-wizard-nebius');
@@ -290,5 +300,81 @@ describe('GPU Fleet pages in a browser', () => {
       '/gpu-fleet/clusters/e2e-wizard-nebius',
     );
     await screenshot(page, 'gpu-fleet-clusters-after-wizard');
+  });
+
+  it("the wizard's simulated-cluster command connects the cluster, and its GPUs join the capacity page", async () => {
+    await page.goto(`${portal.baseUrl}/gpu-fleet/attach`);
+    await page
+      .getByRole('radio', { name: /^Fluidstack managed Kubernetes/ })
+      .check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page
+      .getByRole('textbox', { name: /Cluster name/ })
+      .fill('e2e-demo-fluidstack');
+    await page.getByRole('button', { name: 'Attach cluster' }).click();
+    const shape = page.getByRole('textbox', { name: 'GPU shape' });
+    expect(await shape.inputValue()).toBe('B200x8');
+    await shape.fill('B200x8,L40Sx4');
+    const command = (await page
+      .getByLabel('Simulated cluster command', { exact: true })
+      .textContent())!;
+    expect(command).toContain(
+      `yarn demo:cluster --provider fluidstack --name e2e-demo-fluidstack --gpus B200x8,L40Sx4 --addons cert-manager,mpi-operator --portal ${portal.baseUrl} --token gfct_`,
+    );
+    await screenshot(page, 'gpu-fleet-attach-demo-cluster');
+
+    // Run as a newcomer would; nothing in it needs a shell's quoting.
+    expect(command).not.toMatch(/['"\\]/);
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const run = runDemoCluster(
+      command.split(' ').slice(2),
+      {
+        out: line => lines.push(line),
+        err: line => lines.push(line),
+        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-demo-cluster-')),
+      },
+      stop.signal,
+    );
+    try {
+      await page
+        .getByRole('link', { name: 'Open the page of e2e-demo-fluidstack' })
+        .click();
+      await page.waitForURL(/\/gpu-fleet\/clusters\/e2e-demo-fluidstack$/);
+      await eventually(async () => {
+        await page.reload();
+        await page
+          .getByText('Connected', { exact: true })
+          .waitFor({ timeout: 5_000 });
+      }, 60_000);
+      await screenshot(page, 'gpu-fleet-demo-cluster-connected');
+
+      await page.goto(
+        `${portal.baseUrl}/gpu-fleet/capacity?provider=fluidstack`,
+      );
+      await eventually(async () => {
+        const capacity = await api.capacity(
+          'groupBy=provider,gpuType&provider=fluidstack',
+        );
+        expect(capacity.rows.map(r => [r.key.gpuType, r.total])).toEqual([
+          ['B200', 16],
+          ['L40S', 8],
+        ]);
+        expect(await figure(page, 'Total')).toBe('Total24');
+        const body = await page.locator('main').textContent();
+        expect(body).toContain('Fluidstack managed Kubernetes · B200');
+        expect(body).toContain('16 free of 16 GPUs');
+        expect(body).toContain('Fluidstack managed Kubernetes · L40S');
+        expect(body).toContain('8 free of 8 GPUs');
+      });
+      await screenshot(page, 'gpu-fleet-demo-cluster-capacity');
+    } finally {
+      stop.abort();
+      expect(await run).toBe(0);
+    }
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}✔ connected: watch e2e-demo-fluidstack at /),
+    );
   });
 });

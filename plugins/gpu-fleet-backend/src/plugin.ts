@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gpuFleetPermissions } from '@gpu-fleet/plugin-gpu-fleet-common';
 import {
   clusterPermissionResourceRef,
@@ -18,6 +19,7 @@ import { InventoryService } from './capacity/InventoryService';
 import { InventoryStore } from './capacity/InventoryStore';
 import { AgentGateway } from './gateway/AgentGateway';
 import { DeploymentStatusStore } from './deployments/DeploymentStatusStore';
+import { RegistryEventPublisher } from './events/RegistryEventPublisher';
 import { agentUpgradeRoute } from './gateway/agentUpgradeRoute';
 import { ClusterTunnels } from './gateway/ClusterTunnels';
 import { ReplicaClient } from './gateway/ReplicaClient';
@@ -28,6 +30,7 @@ import { readProxyTlsConfig } from './proxyTls/proxyTlsConfig';
 import { ClusterRegistry } from './registry/ClusterRegistry';
 import { ClusterStore } from './registry/ClusterStore';
 import { readRegistryConfig } from './registryConfig';
+import { readDemoConfig } from './demoConfig';
 import { readAuthorizationCacheTtlMs } from './routes/proxyAuthorization';
 import { readMaxProxyBodyBytes } from './routes/requestBodies';
 import { createProxyRouter, createRouter } from './routes/router';
@@ -55,6 +58,7 @@ export const gpuFleetPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         database: coreServices.database,
         discovery: coreServices.discovery,
+        events: eventsServiceRef,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
@@ -75,6 +79,9 @@ export const gpuFleetPlugin = createBackendPlugin({
           settings.install,
           settings.tokenLifetimeMs,
         );
+        // Other plugins (the catalog) hear of every stored change.
+        const changes = new RegistryEventPublisher(deps.events, deps.logger);
+        registry.onChanged(change => changes.changed(change));
         const workspaceStore = new WorkspaceStore(knex);
 
         // Clusters and workspaces are resource types: a policy's conditions
@@ -213,6 +220,7 @@ export const gpuFleetPlugin = createBackendPlugin({
           registry,
           clusterStore,
           workspaceKube,
+          changes,
         );
         const gitops = readGitOpsConfig(deps.config);
         const deployments = new DeploymentService({
@@ -223,6 +231,7 @@ export const gpuFleetPlugin = createBackendPlugin({
           inventory,
           kube: workspaceKube,
           logger: deps.logger,
+          changes,
           argoRepoUrl: gitops.argoRepoUrl,
         });
         // Deliveries a stopped backend left unfinished, and ones a cluster
@@ -250,6 +259,7 @@ export const gpuFleetPlugin = createBackendPlugin({
                 record.name,
               )) ?? null,
             proxy,
+            demo: readDemoConfig(deps.config),
             kubectlEndpoint: kubectl.endpoint,
             maxProxyBodyBytes,
             capacity: {

@@ -6,6 +6,8 @@
  */
 export * from './addons';
 export * from './agentInstall';
+export * from './catalogAnnotations';
+export * from './demoCluster';
 export * from './permissions';
 export * from './prerequisites';
 export * from './providers';
@@ -18,3 +20,4 @@ export * from './inventory/schema';
 export * from './labels';
 export * from './workspaces';
 export * from './deployments';
+export * from './kubernetesAuthProvider';

@@ -50,4 +50,10 @@ export interface AttachClusterResponse {
   token: string;
   install: AgentInstall;
   warnings: string[];
+  /**
+   * Set where `gpuFleet.demo.clusterCommand` is on (the local default): the
+   * wizard then also offers `yarn demo:cluster`, a simulated cluster whose
+   * agent connects with this token to this portal.
+   */
+  demoCluster?: { portalUrl: string };
 }

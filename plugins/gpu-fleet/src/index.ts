@@ -1,10 +1,22 @@
 /**
  * GPU Fleet pages for the Backstage app: fleet overview, GPU capacity,
- * clusters, the attach wizard, workspaces and deployments.
+ * clusters, the attach wizard, workspaces and deployments; and the
+ * scaffolder field that places a deployment.
  *
  * @packageDocumentation
  */
-export { gpuFleetPlugin, GpuFleetPage } from './plugin';
+export {
+  gpuFleetPlugin,
+  GpuFleetPage,
+  GpuFleetPlacementPickerFieldExtension,
+} from './plugin';
+export type {
+  GpuFleetPlacementPickerProps,
+  PlacementPickerUiOptions,
+} from './components/PlacementPicker';
+export { EntityGpuCapacityCard } from './plugin';
+export { isGpuFleetCluster } from './components/EntityGpuCapacityCard';
+export type { EntityGpuCapacityCardProps } from './components/EntityGpuCapacityCard';
 export { gpuFleetApiRef } from './api/GpuFleetApi';
 export type {
   GpuFleetApi,
@@ -17,3 +29,4 @@ export type {
   WorkspaceListQuery,
 } from './api/GpuFleetApi';
 export { GpuFleetClient } from './api/GpuFleetClient';
+export { GpuFleetKubernetesAuthProviders } from './api/GpuFleetKubernetesAuthProviders';

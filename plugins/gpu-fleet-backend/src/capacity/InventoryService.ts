@@ -72,7 +72,8 @@ export class InventoryService {
   constructor(
     private readonly store: InventoryStore,
     private readonly registry: ClusterRegistry,
-    private readonly settings: CapacitySettings,
+    /** Prices and currency, for figures other routes price too. */
+    readonly settings: CapacitySettings,
     private readonly logger: LoggerService,
     private readonly now: () => Date = () => new Date(),
   ) {

@@ -22,6 +22,10 @@ import {
   UnmetRequirement,
   Workspace,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
+import {
+  IGNORED_CHANGES,
+  RegistryChanges,
+} from '../events/RegistryEventPublisher';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { InventoryService } from '../capacity/InventoryService';
 import { WorkspaceKube, pathOf } from '../workspaces/workspaceKube';
@@ -47,6 +51,8 @@ export interface DeploymentServiceOptions {
   inventory: Pick<InventoryService, 'inventory'>;
   kube: WorkspaceKube;
   logger: LoggerService;
+  /** Told of each deployment created, changed, retargeted or removed. */
+  changes?: RegistryChanges;
   /** The repository URL Argo CD on the clusters reads; defaults to the one committed to. */
   argoRepoUrl?: string;
   /** How long a request waits for its delivery before answering with where it got. */
@@ -78,9 +84,11 @@ export class DeploymentService {
   private readonly running = new Map<string, Promise<void>>();
   private readonly rerun = new Set<string>();
   private readonly now: () => Date;
+  private readonly changes: RegistryChanges;
 
   constructor(private readonly options: DeploymentServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.changes = options.changes ?? IGNORED_CHANGES;
   }
 
   get(key: DeploymentKey): Promise<DeploymentRecord> {
@@ -163,6 +171,7 @@ export class DeploymentService {
       }
       throw error;
     }
+    this.changed(key, 'created');
     return this.deliverAndAnswer(key);
   }
 
@@ -255,6 +264,18 @@ export class DeploymentService {
     while (this.running.size) await Promise.all([...this.running.values()]);
   }
 
+  private changed(
+    key: DeploymentKey,
+    action: 'created' | 'updated' | 'retargeted' | 'deleted',
+  ) {
+    this.changes.changed({
+      kind: 'deployment',
+      workspace: key.workspace,
+      name: key.name,
+      action,
+    });
+  }
+
   private refuseWhileDeleting(record: DeploymentRecord) {
     if (record.delivery.state === 'deleting') {
       throw new ConflictError(`deployment '${record.name}' is being deleted`);
@@ -287,6 +308,7 @@ export class DeploymentService {
         this.now(),
       );
     });
+    this.changed(key, action === 'retarget' ? 'retargeted' : 'updated');
     return this.deliverAndAnswer(key);
   }
 
@@ -629,6 +651,7 @@ export class DeploymentService {
       }
     }
     await store.transaction(trx => store.remove(trx, key));
+    this.changed(key, 'deleted');
   }
 
   private async removeObject(

@@ -22,11 +22,15 @@ import {
   AddonId,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { ClusterStore } from './ClusterStore';
+import type { GpuFleetRegistryEvent } from '@gpu-fleet/plugin-gpu-fleet-node';
 import {
   clusterTokenMatches,
   generateClusterToken,
   hashClusterToken,
 } from './clusterTokens';
+
+/** A stored change to a cluster, as announced to other plugins. */
+export type ClusterChange = Extract<GpuFleetRegistryEvent, { kind: 'cluster' }>;
 
 export interface AgentInstallSettings {
   controlPlaneUrl: string;
@@ -72,6 +76,17 @@ export class ClusterRegistry {
   onTokenInvalidated(listener: (clusterName: string) => void): () => void {
     this.events.on('token-invalidated', listener);
     return () => this.events.off('token-invalidated', listener);
+  }
+
+  /** Called once a change is stored: attached, updated, detached, or a new status. */
+  onChanged(listener: (change: ClusterChange) => void): () => void {
+    this.events.on('changed', listener);
+    return () => this.events.off('changed', listener);
+  }
+
+  private changed(name: string, action: ClusterChange['action']) {
+    const change: ClusterChange = { kind: 'cluster', name, action };
+    this.events.emit('changed', change);
   }
 
   async attach(
@@ -136,6 +151,7 @@ export class ClusterRegistry {
       );
       return (await this.store.getCluster(request.name, trx))!;
     });
+    this.changed(cluster.name, 'attached');
 
     return {
       cluster,
@@ -197,6 +213,7 @@ export class ClusterRegistry {
       );
       return (await this.store.getCluster(name, trx))!;
     });
+    this.changed(name, 'updated');
     return {
       cluster,
       warnings: addonOverlapWarnings(cluster.provider, cluster.addons),
@@ -226,6 +243,7 @@ export class ClusterRegistry {
       return (await this.store.getCluster(name, trx))!;
     });
     this.events.emit('token-invalidated', name);
+    this.changed(name, 'detached');
     return cluster;
   }
 
@@ -236,8 +254,10 @@ export class ClusterRegistry {
   ): Promise<{ cluster: Cluster; token: string; install: AgentInstall }> {
     const token = generateClusterToken();
     const at = this.now();
+    let wasRevoked = false;
     const cluster = await this.store.transaction(async trx => {
       const current = await this.attachedOrThrow(name, trx);
+      wasRevoked = current.status === 'revoked';
       await this.store.endTokens(trx, name, { rotatedAt: at });
       await this.store.insertToken(
         trx,
@@ -260,6 +280,7 @@ export class ClusterRegistry {
       return (await this.store.getCluster(name, trx))!;
     });
     this.events.emit('token-invalidated', name);
+    if (wasRevoked) this.changed(name, 'status');
     return { cluster, token, install: this.renderInstall(cluster, token) };
   }
 
@@ -286,6 +307,7 @@ export class ClusterRegistry {
       return (await this.store.getCluster(name, trx))!;
     });
     this.events.emit('token-invalidated', name);
+    this.changed(name, 'status');
     return cluster;
   }
 
@@ -314,6 +336,7 @@ export class ClusterRegistry {
       },
       at,
     );
+    this.changed(name, 'status');
   }
 
   async markSeen(name: string): Promise<void> {
@@ -332,6 +355,7 @@ export class ClusterRegistry {
       { status: 'disconnected' },
       at,
     );
+    this.changed(name, 'status');
   }
 
   /** Stores what the agent measured: the latest result per check. */

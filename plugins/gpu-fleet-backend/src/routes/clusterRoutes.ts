@@ -1,5 +1,6 @@
 import Router from 'express-promise-router';
 import {
+  AttachClusterResponse,
   attachClusterRequestSchema,
   gpuFleetClusterAttachPermission,
   gpuFleetClusterDetachPermission,
@@ -9,6 +10,7 @@ import {
   updateClusterRequestSchema,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { z } from 'zod';
+import { DemoConfig } from '../demoConfig';
 import { whereCriteria } from '../permissions/criteriaQuery';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { authorize, clusterNameParam, parse } from './requestContext';
@@ -19,7 +21,11 @@ const auditQuerySchema = z.strictObject({
   before: z.coerce.number().int().min(1).optional(),
 });
 
-export function clusterRoutes(registry: ClusterRegistry, deps: RouteDeps) {
+export function clusterRoutes(
+  registry: ClusterRegistry,
+  deps: RouteDeps,
+  demo: DemoConfig,
+) {
   const router = Router();
 
   router.get('/clusters', async (req, res) => {
@@ -44,7 +50,11 @@ export function clusterRoutes(registry: ClusterRegistry, deps: RouteDeps) {
   router.post('/clusters', async (req, res) => {
     const actor = await authorize(req, gpuFleetClusterAttachPermission, deps);
     const request = parse(attachClusterRequestSchema, req.body);
-    res.status(201).json(await registry.attach(request, actor));
+    const attached = await registry.attach(request, actor);
+    const body: AttachClusterResponse = demo.clusterCommand
+      ? { ...attached, demoCluster: demo.clusterCommand }
+      : attached;
+    res.status(201).json(body);
   });
 
   router.get('/clusters/:name', async (req, res) => {

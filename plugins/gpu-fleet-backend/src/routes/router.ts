@@ -6,6 +6,7 @@ import { ClusterTunnels } from '../gateway/ClusterTunnels';
 import { InventoryService } from '../capacity/InventoryService';
 import { InventoryStore } from '../capacity/InventoryStore';
 import { KubectlEndpoint } from '../proxyTls/kubectlEndpoint';
+import { DemoConfig } from '../demoConfig';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { capacityRoutes } from './capacityRoutes';
 import { clusterRoutes } from './clusterRoutes';
@@ -17,6 +18,7 @@ import { WorkspaceService } from '../workspaces/WorkspaceService';
 import { workspaceRoutes } from './workspaceRoutes';
 import { deploymentRoutes, DeploymentStatusSource } from './deploymentRoutes';
 import { DeploymentService } from '../deployments/DeploymentService';
+import { placementRoutes } from './placementRoutes';
 import { proxyRoutes } from './proxyRoutes';
 import { replicaRoutes } from './replicaRoutes';
 import { tokenRoutes } from './tokenRoutes';
@@ -93,6 +95,8 @@ export function createRouter(
     workspaces: WorkspaceService;
     deployments: DeploymentService;
     deploymentStatus: DeploymentStatusSource;
+    /** gpuFleet.demo */
+    demo: DemoConfig;
   },
 ) {
   const router = Router();
@@ -100,11 +104,12 @@ export function createRouter(
   router.use(deps.proxy);
   router.use(replicaRoutes(gateway, deps, deps.maxProxyBodyBytes));
   router.use(jsonBody());
-  router.use(clusterRoutes(registry, deps));
+  router.use(clusterRoutes(registry, deps, deps.demo));
   router.use(tokenRoutes(registry, deps));
   router.use(kubeconfigRoutes(registry, deps));
   router.use(workspaceRoutes(deps.workspaces, deps));
   router.use(deploymentRoutes(deps.deployments, deps));
+  router.use(placementRoutes(registry, deps.capacity.inventory, deps));
   router.use(
     capacityRoutes(
       deps.capacity.inventory,

@@ -11,6 +11,10 @@ import {
   WORKSPACE_QUOTA_NAME,
   WorkspaceNamespaceState,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
+import {
+  IGNORED_CHANGES,
+  RegistryChanges,
+} from '../events/RegistryEventPublisher';
 import { ClusterRegistry } from '../registry/ClusterRegistry';
 import { ClusterStore } from '../registry/ClusterStore';
 import { WorkspaceKube } from './workspaceKube';
@@ -42,6 +46,7 @@ export class WorkspaceService {
     private readonly registry: ClusterRegistry,
     private readonly clusters: ClusterStore,
     private readonly kube: WorkspaceKube,
+    private readonly changes: RegistryChanges = IGNORED_CHANGES,
   ) {}
 
   find(name: string): Promise<Workspace | undefined> {
@@ -118,6 +123,11 @@ export class WorkspaceService {
       }
       throw error;
     }
+    this.changes.changed({
+      kind: 'workspace',
+      name: workspace.name,
+      action: 'created',
+    });
     return this.get(workspace.name);
   }
 
@@ -163,6 +173,7 @@ export class WorkspaceService {
         now,
       );
     });
+    this.changes.changed({ kind: 'workspace', name, action: 'updated' });
     return this.get(name);
   }
 
@@ -198,6 +209,7 @@ export class WorkspaceService {
         now,
       );
     });
+    this.changes.changed({ kind: 'workspace', name, action: 'deleted' });
   }
 
   /** The namespace, its quota against use and its ServiceAccount, read live. */

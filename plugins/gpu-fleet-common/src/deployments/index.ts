@@ -1,5 +1,6 @@
 export * from './manifestSchema';
 export * from './placementRequirements';
+export * from './placementOptions';
 export * from './renderContext';
 export * from './capacityPlacement';
 export * from './workloadPod';
@@ -12,3 +13,4 @@ export * from './deploymentApi';
 export * from './deploymentStatus';
 export * from './deploymentObservations';
 export * from './summariseDeployment';
+export * from './manifestJsonSchema';

@@ -29,6 +29,7 @@ export function mockGpuFleetApi(
     updateWorkspace: unexpected('updateWorkspace'),
     deleteWorkspace: unexpected('deleteWorkspace'),
     getWorkspaceNamespace: unexpected('getWorkspaceNamespace'),
+    getPlacementOptions: unexpected('getPlacementOptions'),
     listDeployments: unexpected('listDeployments'),
     createDeployment: unexpected('createDeployment'),
     previewDeployment: unexpected('previewDeployment'),

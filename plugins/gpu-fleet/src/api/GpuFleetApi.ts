@@ -16,6 +16,7 @@ import type {
   DeploymentPreview,
   DeploymentRevision,
   DeploymentView,
+  PlacementOptionsResponse,
   PrerequisiteCheckDefinition,
   PrerequisiteStatus,
   ProviderId,
@@ -104,6 +105,8 @@ export interface GpuFleetApi {
   ): Promise<WorkspaceView>;
   deleteWorkspace(name: string): Promise<void>;
   getWorkspaceNamespace(name: string): Promise<WorkspaceNamespaceState>;
+  /** The workspaces the caller may deploy into, with their clusters' GPUs now. */
+  getPlacementOptions(): Promise<PlacementOptionsResponse>;
   /** Only what the caller may read. */
   listDeployments(query?: DeploymentListQuery): Promise<DeploymentView[]>;
   createDeployment(manifest: DeploymentManifestInput): Promise<DeploymentView>;

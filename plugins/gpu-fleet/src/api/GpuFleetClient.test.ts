@@ -147,6 +147,19 @@ describe('GpuFleetClient', () => {
     ]);
   });
 
+  it('asks where the caller may deploy', async () => {
+    const body = {
+      workspaces: [],
+      currency: 'EUR',
+      generatedAt: '2026-12-02T10:00:00.000Z',
+    };
+    const { client, calls } = clientAnswering(() => ({ status: 200, body }));
+    expect(await client.getPlacementOptions()).toEqual(body);
+    expect(
+      calls.map(c => `${c.init.method ?? 'GET'} ${c.url.pathname}`),
+    ).toEqual(['GET /api/gpu-fleet/placement-options']);
+  });
+
   it('calls the workspace routes, sends bodies as JSON and takes a 204 as done', async () => {
     const workspace = aWorkspace({ name: 'ml a' });
     const { client, calls } = clientAnswering((url, init) => {

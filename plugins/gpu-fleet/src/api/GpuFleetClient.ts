@@ -13,6 +13,7 @@ import type {
   DeploymentPreview,
   DeploymentRevision,
   DeploymentView,
+  PlacementOptionsResponse,
   RetargetCheck,
   RevisionDiff,
   UpdateClusterRequest,
@@ -172,6 +173,10 @@ export class GpuFleetClient implements GpuFleetApi {
 
   getWorkspaceNamespace(name: string): Promise<WorkspaceNamespaceState> {
     return this.request('GET', `${workspacePath(name)}/namespace`);
+  }
+
+  getPlacementOptions(): Promise<PlacementOptionsResponse> {
+    return this.request('GET', '/placement-options');
   }
 
   async listDeployments(

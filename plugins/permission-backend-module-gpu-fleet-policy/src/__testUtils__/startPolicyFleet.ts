@@ -3,8 +3,10 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { BackendFeature } from '@backstage/backend-plugin-api';
 import {
   AgentConnection,
+  DeploymentStatusReporter,
   InventoryReporter,
   KubeApiForwarder,
 } from '@gpu-fleet/agent';
@@ -36,6 +38,13 @@ export const ORG: Entity[] = [
   group('llm-team', 'ml-research'),
 ];
 
+const user = (ref: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name: ref.split('/')[1], namespace: 'default' },
+  spec: { memberOf: [] },
+});
+
 /** Each demo role, with the groups their token carries (the sign-in resolver's `ent`). */
 export const PEOPLE = {
   fleetAdmin: {
@@ -49,6 +58,25 @@ export const PEOPLE = {
   nobody: { ref: 'user:default/dave', groups: [] },
 } as const;
 export type Person = keyof typeof PEOPLE;
+
+/** ORG and PEOPLE as a catalog file, for a test that runs the real catalog. */
+export function orgCatalogYaml(): string {
+  const people = Object.values(PEOPLE).map(p => user(p.ref));
+  // Relations are the catalog's to derive; a file states parents and members.
+  const entities = [...ORG, ...people].map(({ relations: _r, ...e }) => e);
+  const memberOf = (ref: string) =>
+    Object.values(PEOPLE).find(p => p.ref === ref)?.groups ?? [];
+  for (const e of entities) {
+    if (e.kind === 'User') {
+      e.spec = {
+        memberOf: memberOf(`user:default/${e.metadata.name}`).map(
+          g => g.split('/')[1],
+        ),
+      };
+    }
+  }
+  return entities.map(e => JSON.stringify(e)).join('\n---\n');
+}
 
 /**
  * The real backend with GPU Fleet, Backstage's permission backend and GPU
@@ -64,6 +92,17 @@ export async function startPolicyFleet(
     inventory?: boolean;
     /** More of gpuFleet's config. */
     gpuFleet?: Record<string, unknown>;
+    /** The agent also reports deployment status, as following a deployment needs. */
+    status?: boolean;
+    /** Other plugins and modules to run beside GPU Fleet. */
+    features?: BackendFeature[];
+    /** More top-level config, e.g. the catalog's locations. */
+    config?: Record<string, unknown>;
+    /**
+     * The caller runs the real catalog (in `features`), with ORG and PEOPLE
+     * from `orgCatalogYaml()`, instead of the stand-in holding ORG.
+     */
+    realCatalog?: boolean;
   } = {},
 ) {
   const tokens = await TestUserTokens.create();
@@ -73,7 +112,10 @@ export async function startPolicyFleet(
       permissionPlugin,
       permissionModuleGpuFleetPolicy,
       ...tokens.backendFeatures(),
-      catalogServiceMock.factory({ entities: ORG }),
+      ...(options.realCatalog
+        ? []
+        : [catalogServiceMock.factory({ entities: ORG })]),
+      ...(options.features ?? []),
       pluginDatabaseFactory('gpu-fleet', knex),
       mockServices.rootConfig.factory({
         data: {
@@ -83,6 +125,7 @@ export async function startPolicyFleet(
             admins: ['group:default/ml-platform'],
             ...options.gpuFleet,
           },
+          ...options.config,
         },
       }),
     ],
@@ -124,6 +167,7 @@ export async function startPolicyFleet(
     scenario: string,
     agentOptions: {
       inventory?: boolean;
+      status?: boolean;
       agentRights?: 'full' | 'read-only';
     } = {},
   ) {
@@ -157,6 +201,11 @@ export async function startPolicyFleet(
           agent?.sendReport('inventory', report),
         )
       : undefined;
+    const status = agentOptions.status
+      ? new DeploymentStatusReporter(kube.kubeConfig, report =>
+          agent?.sendReport('status', report),
+        )
+      : undefined;
     agent = new AgentConnection(
       {
         controlPlaneUrl: `ws://localhost:${port}/api/gpu-fleet/agent/connect`,
@@ -169,15 +218,18 @@ export async function startPolicyFleet(
         logger: { info: () => {}, warn: () => {} },
         onWelcome: () => {
           inventory?.resnapshot();
+          status?.resnapshot();
           welcomed();
         },
       },
     );
     agent.start();
     await inventory?.start();
+    await status?.start();
     await connected;
     stops.push(async () => {
       await inventory?.stop();
+      await status?.stop();
       agent?.stop();
       kube.close();
       await sim.close();

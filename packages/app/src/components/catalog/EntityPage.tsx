@@ -27,6 +27,10 @@ import {
   EntityKubernetesContent,
   isKubernetesAvailable,
 } from '@backstage/plugin-kubernetes';
+import {
+  EntityGpuCapacityCard,
+  isGpuFleetCluster,
+} from '@gpu-fleet/plugin-gpu-fleet';
 
 const entityWarnings = (
   <>
@@ -92,7 +96,36 @@ const componentPage = (
   </EntityLayout>
 );
 
-const resourcePage = componentPage;
+// GPU Fleet's cluster Resources show the cluster's GPU capacity beside
+// their details; other Resources read as components do.
+const gpuFleetClusterPage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarnings}
+        <Grid item md={6} xs={12}>
+          <EntityAboutCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityGpuCapacityCard />
+        </Grid>
+        <Grid item md={8} xs={12}>
+          <EntityCatalogGraphCard height={400} />
+        </Grid>
+        <Grid item md={4} xs={12}>
+          <EntityLinksCard />
+        </Grid>
+      </Grid>
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
+const resourcePage = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isGpuFleetCluster} children={gpuFleetClusterPage} />
+    <EntitySwitch.Case>{componentPage}</EntitySwitch.Case>
+  </EntitySwitch>
+);
 
 const userPage = (
   <EntityLayout>

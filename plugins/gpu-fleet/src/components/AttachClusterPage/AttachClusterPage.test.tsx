@@ -99,6 +99,54 @@ describe('AttachClusterPage', () => {
     expect(
       screen.getByRole('link', { name: 'Open the page of cw-h100' }),
     ).toHaveAttribute('href', '/gpu-fleet/clusters/cw-h100');
+    // Not the local default: no simulated cluster is offered.
+    expect(screen.queryByLabelText('Simulated cluster command')).toBeNull();
+    expect(screen.queryByRole('textbox', { name: 'GPU shape' })).toBeNull();
+  });
+
+  it('on the local default, also shows the command that simulates the cluster with the token, in the shape chosen', async () => {
+    const api = mockGpuFleetApi({
+      attachCluster: jest.fn(async () => ({
+        ...attached,
+        demoCluster: { portalUrl: 'http://localhost:7007' },
+      })),
+    });
+    await renderGpuFleetPage(<AttachClusterPage />, { api });
+    const user = userEvent.setup();
+    await goToDetails(user);
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await user.type(
+      screen.getByRole('textbox', { name: /Cluster name/ }),
+      'cw-h100',
+    );
+    await user.click(screen.getByRole('button', { name: 'Attach cluster' }));
+    await screen.findByRole('heading', {
+      name: 'Step 4 of 4: Install the agent',
+    });
+
+    const command = () =>
+      screen.getByLabelText('Simulated cluster command').textContent;
+    // CoreWeave's usual shape, the attached add-ons, the one-time token.
+    const shape = screen.getByRole('textbox', { name: 'GPU shape' });
+    expect(shape).toHaveValue('H100x8');
+    expect(command()).toBe(
+      'yarn demo:cluster --provider coreweave --name cw-h100 --gpus H100x8 --addons gpu-operator,cert-manager,mpi-operator,kueue --token gft_one-time-token',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Copy Simulated cluster command' }),
+    ).toBeInTheDocument();
+
+    await user.clear(shape);
+    await user.type(shape, 'b200x8,L40Sx4');
+    expect(command()).toContain('--gpus B200x8,L40Sx4 ');
+
+    // A shape the command would refuse is refused here, and no command is shown.
+    await user.clear(shape);
+    await user.type(shape, 'B200');
+    expect(shape).toHaveAccessibleDescription(
+      "GPU shape 'B200' is not <GPU type>x<GPUs per node>[,...], e.g. B200x8 or H100x8,L40Sx4",
+    );
+    expect(screen.queryByLabelText('Simulated cluster command')).toBeNull();
   });
 
   it('refuses a name that is not a DNS label before asking the API', async () => {

@@ -5,6 +5,7 @@ import Alert from '@material-ui/lab/Alert';
 import type { AttachClusterResponse } from '@gpu-fleet/plugin-gpu-fleet-common';
 import { clusterRouteRef } from '../../routes';
 import { CopyableBlock } from '../shared/CopyableBlock';
+import { DemoClusterCommand } from './DemoClusterCommand';
 
 export const InstallStep = ({
   response,
@@ -41,6 +42,12 @@ export const InstallStep = ({
       <CopyableBlock label="Install command" text={install.command} />
       <CopyableBlock label="Values file" text={install.valuesYaml} />
       <CopyableBlock label="Cluster token" text={response.token} />
+      {response.demoCluster && (
+        <DemoClusterCommand
+          response={response}
+          portalUrl={response.demoCluster.portalUrl}
+        />
+      )}
       <Link to={clusterLink({ name: cluster.name })}>
         Open the page of {cluster.displayName}
       </Link>

@@ -1,0 +1,3 @@
+export { capacityServiceRef } from './capacityServiceRef';
+export { CapacityClient } from './CapacityClient';
+export type { CapacityQueryFilters, CapacityService } from './CapacityClient';

@@ -1,0 +1,2 @@
+export { GPU_FLEET_REGISTRY_TOPIC, parseRegistryEvent } from './registryEvents';
+export type { GpuFleetRegistryEvent } from './registryEvents';

@@ -1,0 +1,3 @@
+export { workspacesServiceRef } from './workspacesServiceRef';
+export { WorkspacesClient } from './WorkspacesClient';
+export type { WorkspacesService } from './WorkspacesClient';

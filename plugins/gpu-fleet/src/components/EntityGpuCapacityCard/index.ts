@@ -1,0 +1,5 @@
+export {
+  EntityGpuCapacityCard,
+  isGpuFleetCluster,
+} from './EntityGpuCapacityCard';
+export type { EntityGpuCapacityCardProps } from './EntityGpuCapacityCard';
