@@ -1,10 +1,10 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   Cluster,
   ClusterStatus,
   ProviderId,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
+import { GpuFleetApiRequests } from './GpuFleetApiRequests';
 
 /** What other backend plugins may read of the cluster registry. */
 export interface ClusterRegistryService {
@@ -15,46 +15,26 @@ export interface ClusterRegistryService {
   getCluster(name: string): Promise<Cluster | undefined>;
 }
 
-const PAGE = 500;
-
 /** Reads the registry over its REST API with the caller's service credentials. */
 export class ClusterRegistryClient implements ClusterRegistryService {
-  constructor(
-    private readonly deps: { discovery: DiscoveryService; auth: AuthService },
-  ) {}
+  private readonly api: GpuFleetApiRequests;
+
+  constructor(deps: { discovery: DiscoveryService; auth: AuthService }) {
+    this.api = new GpuFleetApiRequests(deps);
+  }
 
   async listClusters(
     filter: { provider?: ProviderId; status?: ClusterStatus } = {},
-  ) {
-    const clusters: Cluster[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const query = new URLSearchParams({
-        limit: String(PAGE),
-        offset: String(offset),
-      });
-      if (filter.provider) query.set('provider', filter.provider);
-      if (filter.status) query.set('status', filter.status);
-      const page = await this.request(`/clusters?${query}`);
-      clusters.push(...page.items);
-      if (page.items.length < PAGE) return clusters;
-    }
+  ): Promise<Cluster[]> {
+    const query = new URLSearchParams();
+    if (filter.provider) query.set('provider', filter.provider);
+    if (filter.status) query.set('status', filter.status);
+    return this.api.all('/clusters', query);
   }
 
-  async getCluster(name: string) {
-    return this.request(`/clusters/${encodeURIComponent(name)}`, true);
-  }
-
-  private async request(path: string, allowNotFound = false) {
-    const baseUrl = await this.deps.discovery.getBaseUrl('gpu-fleet');
-    const { token } = await this.deps.auth.getPluginRequestToken({
-      onBehalfOf: await this.deps.auth.getOwnServiceCredentials(),
-      targetPluginId: 'gpu-fleet',
+  async getCluster(name: string): Promise<Cluster | undefined> {
+    return this.api.json(`/clusters/${encodeURIComponent(name)}`, {
+      allowNotFound: true,
     });
-    const response = await fetch(`${baseUrl}${path}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    if (allowNotFound && response.status === 404) return undefined;
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response.json();
   }
 }

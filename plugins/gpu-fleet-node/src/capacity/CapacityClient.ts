@@ -1,5 +1,5 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { GpuFleetApiRequests } from '../GpuFleetApiRequests';
 import {
   CapacityGroupKey,
   CapacityResponse,
@@ -23,9 +23,11 @@ export interface CapacityService {
 
 /** Reads capacity over the REST API with the caller's own service credentials. */
 export class CapacityClient implements CapacityService {
-  constructor(
-    private readonly deps: { discovery: DiscoveryService; auth: AuthService },
-  ) {}
+  private readonly api: GpuFleetApiRequests;
+
+  constructor(deps: { discovery: DiscoveryService; auth: AuthService }) {
+    this.api = new GpuFleetApiRequests(deps);
+  }
 
   async getCapacity(
     groupBy: CapacityGroupKey[],
@@ -35,15 +37,6 @@ export class CapacityClient implements CapacityService {
     for (const [field, values] of Object.entries(filters)) {
       if (values?.length) query.set(field, values.join(','));
     }
-    const baseUrl = await this.deps.discovery.getBaseUrl('gpu-fleet');
-    const { token } = await this.deps.auth.getPluginRequestToken({
-      onBehalfOf: await this.deps.auth.getOwnServiceCredentials(),
-      targetPluginId: 'gpu-fleet',
-    });
-    const response = await fetch(`${baseUrl}/capacity?${query}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response.json();
+    return (await this.api.json<CapacityResponse>(`/capacity?${query}`))!;
   }
 }

@@ -8,7 +8,7 @@ import {
   DeploymentPreview,
   DeploymentView,
 } from '@gpu-fleet/plugin-gpu-fleet-common';
-import { deploymentsApiError } from './deploymentsApiError';
+import { GpuFleetApiRequests } from '../GpuFleetApiRequests';
 
 /** Names one deployment. */
 export interface DeploymentKey {
@@ -50,9 +50,11 @@ export interface DeploymentsService {
 
 /** Calls the deployments REST API on behalf of the credentials given. */
 export class DeploymentsClient implements DeploymentsService {
-  constructor(
-    private readonly deps: { discovery: DiscoveryService; auth: AuthService },
-  ) {}
+  private readonly api: GpuFleetApiRequests;
+
+  constructor(deps: { discovery: DiscoveryService; auth: AuthService }) {
+    this.api = new GpuFleetApiRequests(deps);
+  }
 
   async list(options: {
     credentials: BackstageCredentials;
@@ -62,88 +64,55 @@ export class DeploymentsClient implements DeploymentsService {
     const query = new URLSearchParams();
     if (options.workspace) query.set('workspace', options.workspace);
     if (options.cluster) query.set('cluster', options.cluster);
-    const body = await this.request(
-      options.credentials,
+    const body = await this.api.json<{ items: DeploymentView[] }>(
       `/deployments?${query}`,
+      { credentials: options.credentials },
     );
-    return body.items;
+    return body!.items;
   }
 
   async get(
     key: DeploymentKey,
     options: { credentials: BackstageCredentials },
-  ) {
-    const response = await this.send(options.credentials, pathOf(key));
-    if (response.status === 404) return undefined;
-    if (!response.ok) throw await deploymentsApiError(response);
-    return (await bodyOf(response)) as DeploymentView;
+  ): Promise<DeploymentView | undefined> {
+    return this.api.json(pathOf(key), {
+      credentials: options.credentials,
+      allowNotFound: true,
+    });
   }
 
   async preview(
     manifest: DeploymentManifestInput,
     options: { credentials: BackstageCredentials },
   ): Promise<DeploymentPreview> {
-    return this.request(options.credentials, '/deployments/preview', {
+    return (await this.api.json<DeploymentPreview>('/deployments/preview', {
+      credentials: options.credentials,
       method: 'POST',
       body: manifest,
-    });
+    }))!;
   }
 
   async create(
     manifest: DeploymentManifestInput,
     options: { credentials: BackstageCredentials },
   ): Promise<DeploymentView> {
-    return this.request(options.credentials, '/deployments', {
+    return (await this.api.json<DeploymentView>('/deployments', {
+      credentials: options.credentials,
       method: 'POST',
       body: manifest,
-    });
+    }))!;
   }
 
   async update(
     manifest: DeploymentManifestInput,
     options: { credentials: BackstageCredentials },
   ): Promise<DeploymentView> {
-    return this.request(options.credentials, pathOf(manifest), {
+    return (await this.api.json<DeploymentView>(pathOf(manifest), {
+      credentials: options.credentials,
       method: 'PUT',
       body: manifest,
-    });
+    }))!;
   }
-
-  private async request(
-    credentials: BackstageCredentials,
-    path: string,
-    init?: { method: string; body: unknown },
-  ) {
-    const response = await this.send(credentials, path, init);
-    if (!response.ok) throw await deploymentsApiError(response);
-    return bodyOf(response);
-  }
-
-  private async send(
-    credentials: BackstageCredentials,
-    path: string,
-    init?: { method: string; body: unknown },
-  ) {
-    const baseUrl = await this.deps.discovery.getBaseUrl('gpu-fleet');
-    const { token } = await this.deps.auth.getPluginRequestToken({
-      onBehalfOf: credentials,
-      targetPluginId: 'gpu-fleet',
-    });
-    return fetch(`${baseUrl}${path}`, {
-      method: init?.method ?? 'GET',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(init ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: init ? JSON.stringify(init.body) : undefined,
-    });
-  }
-}
-
-// Parsed here rather than by fetch, so the objects belong to the caller's
-// realm: the scaffolder's templating takes only plain objects of its own.
-async function bodyOf(response: Response) {
-  return JSON.parse(await response.text());
 }
 
 function pathOf(key: DeploymentKey) {

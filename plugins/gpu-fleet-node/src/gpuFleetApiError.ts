@@ -8,12 +8,12 @@ import {
 } from '@backstage/errors';
 
 /**
- * The error a deployments call failed with, as the kind the backend threw
+ * The error a GPU Fleet API call failed with, as the kind the backend threw
  * and with its message, so whoever reads it (a template's step log) sees
  * "NotAllowedError: not allowed: ... on 'ml-inference'", not a bare status.
  * A refused change lists every unmet requirement.
  */
-export async function deploymentsApiError(response: Response): Promise<Error> {
+export async function gpuFleetApiError(response: Response): Promise<Error> {
   const text = await response.clone().text();
   let body: any;
   try {
