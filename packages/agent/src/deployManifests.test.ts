@@ -1086,6 +1086,33 @@ describe('Helm chart', () => {
     );
   });
 
+  it('gives the agent Argo CD Applications in argocd only, and only with the argocd add-on, as kustomize/argocd holds them', async () => {
+    const text = fs.readFileSync(
+      path.join(CHART, 'templates/role-argocd.yaml'),
+      'utf8',
+    );
+    expect(text.startsWith('{{- if .Values.addons.argocd.enabled }}\n')).toBe(
+      true,
+    );
+    expect(text.trimEnd().endsWith('{{- end }}')).toBe(true);
+    expect(chartValues().addons.argocd.enabled).toBe(false);
+
+    const { objects } = await kustomize('kustomize/argocd');
+    const rendered = renderWithDefaults('role-argocd.yaml');
+    expect(rendered.map(withoutLabels)).toEqual(objects.map(withoutLabels));
+    const grants = grantsTo(objects, 'gpu-fleet', 'gpu-fleet-agent');
+    expect(grants.map(g => g.scope)).toEqual(['argocd']);
+    const { rules } = grants[0];
+    for (const verb of [...READ_VERBS, 'create', 'update', 'patch', 'delete']) {
+      expect(allows(rules, 'argoproj.io', 'applications', verb)).toBe(true);
+    }
+    expect(
+      allows(rules, 'argoproj.io', 'applications', 'deletecollection'),
+    ).toBe(false);
+    expect(allows(rules, 'argoproj.io', 'appprojects', 'get')).toBe(false);
+    expect(rules).toHaveLength(1);
+  });
+
   const templates = fs
     .readdirSync(path.join(CHART, 'templates'))
     .filter(f => f.endsWith('.yaml'));
@@ -1158,6 +1185,10 @@ describe('Helm chart', () => {
     expect(chartIds).toContain('ClusterRole gpu-fleet-agent-write');
     chartIds.delete('ClusterRole gpu-fleet-agent-write');
     chartIds.delete('ClusterRoleBinding gpu-fleet-agent-write');
+    // Rights on Argo CD Applications exist only with the argocd add-on (kustomize/argocd).
+    expect(chartIds).toContain('Role gpu-fleet-agent-argocd');
+    chartIds.delete('Role gpu-fleet-agent-argocd');
+    chartIds.delete('RoleBinding gpu-fleet-agent-argocd');
     expect([...chartIds].sort()).toEqual([...overlayIds].sort());
 
     // RBAC rules: the chart renders these lists from values as they are.

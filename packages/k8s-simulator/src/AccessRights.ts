@@ -1,4 +1,4 @@
-/** The simulated caller's rights: every right, or those of a GPU Fleet agent installed without workspace rights. */
+/** The simulated caller's rights: every right, or those of a GPU Fleet agent installed without workspace rights (with its add-on rights). */
 
 import { ApiError } from './statusErrors';
 
@@ -53,6 +53,28 @@ const WORKSPACE_RIGHTS = [
 const matches = (value: string, allowed: string[]) =>
   value === '*' || allowed.includes(value);
 
+/**
+ * With the argocd add-on the chart gives the agent a Role in `argocd` on
+ * Applications, and nothing on them anywhere else.
+ */
+const ARGO_CD_NAMESPACE = 'argocd';
+const ARGO_CD_VERBS = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+];
+const isApplications = (attributes: ResourceAttributes) =>
+  attributes.group === 'argoproj.io' && attributes.resource === 'applications';
+
+export interface AccessRightsOptions {
+  /** The agent was installed with the argocd add-on (the scenario lists it). */
+  argoCd?: boolean;
+}
+
 export function isAgentRights(value: unknown): value is AgentRights {
   return (AGENT_RIGHTS as readonly unknown[]).includes(value);
 }
@@ -60,9 +82,11 @@ export function isAgentRights(value: unknown): value is AgentRights {
 /** Decides requests and access reviews for the one identity the simulator knows. */
 export class AccessRights {
   #rights: AgentRights;
+  readonly #argoCd: boolean;
 
-  constructor(rights: AgentRights = 'full') {
+  constructor(rights: AgentRights = 'full', options: AccessRightsOptions = {}) {
     this.#rights = rights;
+    this.#argoCd = options.argoCd ?? false;
   }
 
   get rights(): AgentRights {
@@ -81,6 +105,7 @@ export class AccessRights {
         reason: `the simulator grants ${SIMULATED_USER} every right`,
       };
     }
+    if (isApplications(attributes)) return this.#decideApplications(attributes);
     const refused = WORKSPACE_RIGHTS.some(
       rule =>
         matches(attributes.group, [rule.group]) &&
@@ -95,6 +120,27 @@ export class AccessRights {
       : {
           allowed: true,
           reason: `the simulator grants ${SIMULATED_USER} everything but the workspace rights`,
+        };
+  }
+
+  #decideApplications(attributes: ResourceAttributes): AccessDecision {
+    const allowed =
+      this.#argoCd &&
+      attributes.namespace === ARGO_CD_NAMESPACE &&
+      ARGO_CD_VERBS.includes(attributes.verb) &&
+      !attributes.subresource;
+    return allowed
+      ? {
+          allowed: true,
+          reason: `the agent's Role in ${ARGO_CD_NAMESPACE} (argocd add-on) grants ${SIMULATED_USER} Argo CD Applications there`,
+        }
+      : {
+          allowed: false,
+          reason: this.#argoCd
+            ? `${SIMULATED_USER} may ${ARGO_CD_VERBS.join(
+                ', ',
+              )} Argo CD Applications in the namespace ${ARGO_CD_NAMESPACE} only`
+            : `${SIMULATED_USER} was installed without the argocd add-on, so it has no rights on Argo CD Applications`,
         };
   }
 

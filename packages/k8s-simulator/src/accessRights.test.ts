@@ -303,6 +303,75 @@ describe('access reviews and the agent rights model', () => {
     });
   });
 
+  it("lets an agent installed with the argocd add-on use Applications in argocd only, as the chart's Role there grants", async () => {
+    const scenario = {
+      name: 'argocd',
+      provider: 'generic',
+      kubernetesVersion: 'v1.30.4',
+      nodePools: [],
+      namespaces: ['ml'],
+      addons: ['argocd'],
+      agentRights: 'read-only' as const,
+    };
+    sim = await startSimulator({ scenario });
+    dir = mkdtempSync(join(tmpdir(), 'k8s-simulator-rights-'));
+    const applications = { group: 'argoproj.io', resource: 'applications' };
+    for (const verb of [
+      'get',
+      'list',
+      'watch',
+      'create',
+      'update',
+      'patch',
+      'delete',
+    ]) {
+      expect(
+        await mayI({ ...applications, verb, namespace: 'argocd' }),
+      ).toMatchObject({ allowed: true });
+    }
+    for (const attributes of [
+      { ...applications, verb: 'create', namespace: 'ml' },
+      { ...applications, verb: 'list' },
+      { ...applications, verb: 'deletecollection', namespace: 'argocd' },
+    ]) {
+      expect({ attributes, ...(await mayI(attributes)) }).toEqual({
+        attributes,
+        allowed: false,
+        reason: `${AGENT} may get, list, watch, create, update, patch, delete Argo CD Applications in the namespace argocd only`,
+      });
+    }
+    const application = (namespace: string) =>
+      call(
+        'PATCH',
+        `/apis/argoproj.io/v1alpha1/namespaces/${namespace}/applications/chat?fieldManager=gpu-fleet`,
+        {
+          body: {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Application',
+            metadata: { name: 'chat' },
+            spec: { project: 'default' },
+          },
+          contentType: 'application/apply-patch+yaml',
+        },
+      );
+    expect((await application('argocd')).status).toBe(201);
+    const refused = await application('ml');
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toBe(
+      `applications.argoproj.io "chat" is forbidden: User "${AGENT}" cannot patch resource "applications" in API group "argoproj.io" in the namespace "ml"`,
+    );
+    await sim.close();
+
+    // Without the add-on the chart grants nothing on Applications.
+    sim = await startSimulator({ scenario: { ...scenario, addons: [] } });
+    expect(
+      await mayI({ ...applications, verb: 'create', namespace: 'argocd' }),
+    ).toEqual({
+      allowed: false,
+      reason: `${AGENT} was installed without the argocd add-on, so it has no rights on Argo CD Applications`,
+    });
+  });
+
   it('takes the rights from the scenario unless the options say otherwise', async () => {
     const scenario = {
       name: 'no-workspace-rights',

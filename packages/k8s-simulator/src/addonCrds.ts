@@ -1,4 +1,4 @@
-/** CRDs of the add-ons GPU Fleet deploys through (KEDA, Argo CD, Kueue), installed by a scenario's `addons`. */
+/** CRDs and namespaces of the add-ons GPU Fleet deploys through (KEDA, Argo CD, Kueue), installed by a scenario's `addons`. */
 
 import { KubeObject } from './kubeObject';
 
@@ -19,7 +19,7 @@ interface CrdSpec {
   }>;
 }
 
-/** A CRD that keeps whatever spec and status it is given: the simulator runs none of these controllers. */
+/** A CRD that keeps whatever spec and status it is given: of these add-ons' controllers the simulator runs Argo CD's only. */
 function crd(spec: CrdSpec): KubeObject {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
@@ -219,4 +219,13 @@ export const ADDON_CRDS: Readonly<Record<string, KubeObject[]>> = {
 
 export function addonCrds(addons: string[]): KubeObject[] {
   return addons.flatMap(addon => ADDON_CRDS[addon] ?? []);
+}
+
+/** Namespaces an add-on's install creates: Argo CD reconciles Applications in its own only. */
+const ADDON_NAMESPACES: Readonly<Record<string, string[]>> = {
+  argocd: ['argocd'],
+};
+
+export function addonNamespaces(addons: string[]): string[] {
+  return addons.flatMap(addon => ADDON_NAMESPACES[addon] ?? []);
 }

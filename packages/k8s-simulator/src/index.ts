@@ -19,6 +19,7 @@ export type {
 export { writeKubeconfig, kubeconfigYaml } from './kubeconfig';
 export { RUN_SECONDS_ANNOTATION } from './controllers/Kubelet';
 export { DEFAULT_KUBELET_START_DELAY_MS } from './controllers/startControllers';
+export type { ArgoCdOptions } from './controllers/ArgoApplicationController';
 export { ClusterState } from './ClusterState';
 export type {
   DeleteResult,

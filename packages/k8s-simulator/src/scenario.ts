@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { AGENT_RIGHTS, AgentRights, isAgentRights } from './AccessRights';
-import { addonCrds } from './addonCrds';
+import { addonCrds, addonNamespaces } from './addonCrds';
 import { ClusterState } from './ClusterState';
 import { isPlainObject, JsonObject, KubeObject } from './kubeObject';
 
@@ -587,6 +587,14 @@ export function applyScenario(
       )
     ) {
       state.createObject(crd, { fieldManager: 'helm' });
+    }
+  }
+  for (const name of addonNamespaces(scenario.addons ?? [])) {
+    if (!state.store.has('/namespaces', undefined, name)) {
+      state.createObject(
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        { fieldManager: 'helm' },
+      );
     }
   }
   const wanted = new Set<string>();

@@ -3,6 +3,7 @@
 import { AddressInfo } from 'node:net';
 import { AccessRights, AgentRights } from './AccessRights';
 import { ClusterState } from './ClusterState';
+import { ArgoCdOptions } from './controllers/ArgoApplicationController';
 import { startControllers } from './controllers/startControllers';
 import { DEFAULT_KUBERNETES_VERSION } from './discovery';
 import { PodLogs } from './podLogs';
@@ -36,13 +37,15 @@ export interface SimulatorOptions {
    */
   agentRights?: AgentRights;
   /**
-   * Run the scheduler, kubelets, deployment/ReplicaSet/MPIJob controllers and
-   * garbage collector (default true). Off, objects only change when a client
+   * Run the scheduler, kubelets, deployment/ReplicaSet/MPIJob/Argo CD
+   * Application controllers and garbage collector (default true). Off, objects only change when a client
    * changes them.
    */
   controllers?: boolean;
   /** How long a kubelet takes from binding to Running (default 1500 ms). */
   kubeletStartDelayMs?: number;
+  /** Retry, polling and self-heal timing of the Argo CD application controller (Argo CD's defaults). */
+  argoCd?: ArgoCdOptions;
 }
 
 /** @public */
@@ -87,9 +90,11 @@ export async function startSimulator(
       ? undefined
       : startControllers(state, {
           kubeletStartDelayMs: options.kubeletStartDelayMs,
+          argoCd: options.argoCd,
         });
   const rights = new AccessRights(
     options.agentRights ?? scenario?.agentRights ?? 'full',
+    { argoCd: scenario?.addons?.includes('argocd') ?? false },
   );
   const logs = new PodLogs(state.store, {
     maxLinesPerContainer: options.maxLogLinesPerContainer,

@@ -11,7 +11,11 @@ import {
 } from '@kubernetes/client-node';
 import { kubeconfigYaml } from '../kubeconfig';
 import { Scenario, ScenarioNodePool } from '../scenario';
-import { RunningSimulator, startSimulator } from '../startSimulator';
+import {
+  RunningSimulator,
+  SimulatorOptions,
+  startSimulator,
+} from '../startSimulator';
 
 export const GPU_TYPE_LABEL = 'gpu-fleet.io/gpu-type';
 
@@ -79,8 +83,13 @@ export interface ControllerCluster {
 
 export async function startControllerCluster(
   scenario: Scenario,
+  options: Omit<SimulatorOptions, 'scenario'> = {},
 ): Promise<ControllerCluster> {
-  const sim = await startSimulator({ scenario, kubeletStartDelayMs: 10 });
+  const sim = await startSimulator({
+    scenario,
+    kubeletStartDelayMs: 10,
+    ...options,
+  });
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfigYaml(sim.url, scenario.name));
   const core = kc.makeApiClient(CoreV1Api);

@@ -1,7 +1,11 @@
-/** Starts what a cluster runs besides the API server: scheduler, kubelets, controllers and the garbage collector. */
+/** Starts what a cluster runs besides the API server: scheduler, kubelets, controllers (Argo CD's too) and the garbage collector. */
 
 import { ClusterState } from '../ClusterState';
 import { StoreEvent } from '../ObjectStore';
+import {
+  ArgoApplicationController,
+  ArgoCdOptions,
+} from './ArgoApplicationController';
 import { DeploymentController } from './DeploymentController';
 import { EventRecorder } from './events';
 import { GarbageCollector } from './GarbageCollector';
@@ -20,6 +24,8 @@ export const DEFAULT_KUBELET_START_DELAY_MS = 1500;
 export interface ControllerOptions {
   /** From binding to Running; tests use a few milliseconds. */
   kubeletStartDelayMs?: number;
+  /** Retry, polling and self-heal timing of the Argo CD application controller. */
+  argoCd?: ArgoCdOptions;
 }
 
 interface Controller {
@@ -42,6 +48,8 @@ export function startControllers(
     new DeploymentController(state, events),
     new ReplicaSetController(state, events),
     new MpiJobController(state, events),
+    // Acts only where the argocd add-on's CRDs serve Applications.
+    new ArgoApplicationController(state, events, options.argoCd),
     new Scheduler(state, events),
     new Kubelet(state, events, {
       startDelayMs:
